@@ -1,0 +1,121 @@
+// Command-line parsing (node:util parseArgs, strict: unknown flags are usage errors).
+import { parseArgs } from 'node:util';
+
+export class UsageError extends Error {}
+
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface CheckArgs {
+  command: 'check';
+  paths: string[];
+  format: Format;
+  pgVersion?: number;
+  config?: string;
+  rules: Record<string, 'off' | 'warn' | 'error'>;
+  maxWarnings?: number;
+  stdinFilename?: string;
+  color: boolean;
+}
+
+export type Args =
+  | CheckArgs
+  | { command: 'rules'; format: 'text' | 'json' }
+  | { command: 'explain'; rule: string }
+  | { command: 'help' }
+  | { command: 'version' };
+
+export const HELP = `pgsafe — PostgreSQL migration safety checks
+
+Usage:
+  pgsafe check [paths…] [options]   Lint migration files, directories (recursive *.sql) or globs
+  pgsafe rules [--format text|json] List the rules
+  pgsafe explain <rule>             Print a rule's documentation
+  pgsafe --version | --help
+
+Options for check:
+  --format <text|json|sarif|github|gitlab>   Output format (default: text)
+  --pg-version <major>                       Target PostgreSQL major (default: config, else 18)
+  --config <file>                            Use this pgsafe.config.json for every file
+  --rule <id>=<off|warn|error>               Override a rule's level (repeatable)
+  --max-warnings <n>                         Exit 1 when there are more than n warnings
+  --stdin-filename <name>                    Read SQL from stdin; report it under this name
+  --no-color                                 Plain text output
+
+Exit codes: 0 no findings or warnings only, 1 an error-level finding (or too many warnings),
+2 usage, configuration or file errors.
+`;
+
+export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        'pg-version': { type: 'string' },
+        config: { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        'max-warnings': { type: 'string' },
+        'stdin-filename': { type: 'string' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (e: any) {
+    throw new UsageError(e?.message ?? String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  const [command = 'help', ...rest] = positionals;
+  if (command === 'help') return { command: 'help' };
+  if (command === 'version') return { command: 'version' };
+  if (command === 'rules') {
+    const f = values.format ?? 'text';
+    if (f !== 'text' && f !== 'json') throw new UsageError(`pgsafe rules: --format must be text or json (got "${f}")`);
+    return { command: 'rules', format: f };
+  }
+  if (command === 'explain') {
+    if (rest.length !== 1) throw new UsageError('usage: pgsafe explain <rule>');
+    return { command: 'explain', rule: rest[0] };
+  }
+  if (command !== 'check') throw new UsageError(`unknown command "${command}" (commands: check, rules, explain)`);
+
+  const format = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}")`);
+  let pgVersion: number | undefined;
+  if (values['pg-version'] !== undefined) {
+    const m = /^(\d+)(?:\.\d+)*$/.exec(values['pg-version']);
+    if (!m) throw new UsageError(`--pg-version must be a PostgreSQL major version such as 15 (got "${values['pg-version']}")`);
+    pgVersion = Number(m[1]);
+  }
+  const rules: CheckArgs['rules'] = {};
+  for (const r of values.rule ?? []) {
+    const m = /^([a-z0-9-]+)=(off|warn|error)$/.exec(r.trim());
+    if (!m) throw new UsageError(`--rule expects <id>=<off|warn|error> (got "${r}")`);
+    rules[m[1]] = m[2] as 'off' | 'warn' | 'error';
+  }
+  let maxWarnings: number | undefined;
+  if (values['max-warnings'] !== undefined) {
+    maxWarnings = Number(values['max-warnings']);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings must be a non-negative integer (got "${values['max-warnings']}")`);
+  }
+  const paths = rest;
+  const stdinFilename = values['stdin-filename'];
+  if (stdinFilename !== undefined && paths.length) throw new UsageError('--stdin-filename reads SQL from stdin: do not also pass paths');
+  return {
+    command: 'check',
+    paths: paths.length || stdinFilename !== undefined ? paths : ['.'],
+    format,
+    pgVersion,
+    config: values.config,
+    rules,
+    maxWarnings,
+    stdinFilename,
+    color: stdoutIsTty && !values['no-color'] && !process.env.NO_COLOR && format === 'text',
+  };
+}

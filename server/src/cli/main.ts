@@ -1,0 +1,163 @@
+// `pgsafe` command line: a thin layer over @pgsafe/shared (no engine logic here).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import {
+  ConfigError, ENGINE_DIAGNOSTICS, MIN_PG, MAX_PG, allRuleMetas, ensureParser, findConfigFile, formatGithub, formatGitlab,
+  formatJson, formatSarif, formatText, knownRuleIds, lintTextSync, loadConfigFile, positionFindings, ruleMeta, totals,
+  defaultConfig, type FileReport, type PgsafeConfig,
+} from '../../../shared/src/index';
+import { HELP, UsageError, parseCommandLine, type CheckArgs } from './args';
+import { filterByConfig, selectFiles } from './files';
+import { decodeSql, readSqlFile } from './read';
+
+function packageRoot(): string {
+  let d = __dirname;
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(d, 'docs', 'rules'))) return d;
+    d = dirname(d);
+  }
+  return resolve(__dirname, '..');
+}
+
+function version(): string {
+  try {
+    return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function applyOverrides(base: PgsafeConfig, args: CheckArgs): PgsafeConfig {
+  return { ...base, pgVersion: args.pgVersion ?? base.pgVersion, rules: { ...base.rules, ...args.rules } };
+}
+
+async function check(args: CheckArgs): Promise<number> {
+  const known = knownRuleIds();
+  for (const id of Object.keys(args.rules)) if (!known.has(id)) throw new UsageError(`--rule: unknown rule id "${id}" (run \`pgsafe rules\`)`);
+  if (args.pgVersion !== undefined && (args.pgVersion < MIN_PG || args.pgVersion > MAX_PG)) throw new UsageError(`--pg-version must be between ${MIN_PG} and ${MAX_PG} (got ${args.pgVersion})`);
+
+  const cwd = process.cwd();
+  const fixedConfig = args.config ? loadConfigFile(resolve(cwd, args.config), known) : undefined;
+  const configCache = new Map<string, PgsafeConfig>();
+  const dirCache = new Map<string, string | undefined>();
+  const configFor = (file: string): PgsafeConfig => {
+    if (fixedConfig) return fixedConfig;
+    const found = findConfigFile(dirname(file), dirCache);
+    if (!found) return defaultConfig();
+    let c = configCache.get(found);
+    if (!c) {
+      c = loadConfigFile(found, known);
+      configCache.set(found, c);
+    }
+    return c;
+  };
+
+  const inputs: { display: string; abs: string; read: () => ReturnType<typeof readSqlFile> }[] = [];
+  if (args.stdinFilename !== undefined) {
+    const buf = await readStdin();
+    inputs.push({ display: args.stdinFilename, abs: resolve(cwd, args.stdinFilename), read: () => decodeSql(buf) });
+  } else {
+    const sel = selectFiles(args.paths, cwd);
+    if (sel.errors.length) throw new UsageError(sel.errors.join('\n'));
+    for (const f of sel.files) inputs.push({ display: relative(cwd, f) || f, abs: f, read: () => readSqlFile(f) });
+  }
+
+  await ensureParser();
+  const reports: FileReport[] = [];
+  const unreadable = ENGINE_DIAGNOSTICS.unreadableFile;
+  for (const input of inputs) {
+    const base = configFor(input.abs);
+    if (args.stdinFilename === undefined && !args.paths.some((p) => resolve(cwd, p) === input.abs) && !filterByConfig(input.abs, base.baseDir, base.include, base.exclude)) continue;
+    const config = applyOverrides(base, args);
+    const read = input.read();
+    if (!read.ok) {
+      reports.push(positionFindings(input.display, '', [{
+        rule: unreadable.id, severity: 'error', message: `Cannot check ${input.display}: ${read.problem}.`, help: 'Fix the file, or exclude it in pgsafe.config.json.',
+        start: 0, end: 0, docs: unreadable.docs, related: [], fixes: [],
+      }]));
+      continue;
+    }
+    const result = lintTextSync(read.text, { path: input.abs, config });
+    reports.push(positionFindings(input.display, read.text, result.findings));
+  }
+
+  const metas = allRuleMetas();
+  const output =
+    args.format === 'json' ? formatJson(reports)
+      : args.format === 'sarif' ? formatSarif(reports, metas, version())
+        : args.format === 'github' ? formatGithub(reports)
+          : args.format === 'gitlab' ? formatGitlab(reports)
+            : formatText(reports, { color: args.color });
+  await new Promise<void>((res) => process.stdout.write(output, () => res()));
+  const t = totals(reports);
+  if (t.errors > 0) return 1;
+  if (args.maxWarnings !== undefined && t.warnings > args.maxWarnings) {
+    process.stderr.write(`pgsafe: ${t.warnings} warnings exceed --max-warnings ${args.maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function listRules(format: 'text' | 'json'): number {
+  const metas = allRuleMetas().sort((a, b) => a.id.localeCompare(b.id));
+  if (format === 'json') {
+    process.stdout.write(JSON.stringify(metas, null, 2) + '\n');
+    return 0;
+  }
+  const w = Math.max(...metas.map((m) => m.id.length));
+  const lines = metas.map((m) => {
+    const pg = m.minPg || m.maxPg ? ` [PG ${m.minPg ?? ''}–${m.maxPg ?? ''}]` : '';
+    return `${m.id.padEnd(w)}  ${m.category.padEnd(6)}  ${m.defaultLevel.padEnd(5)}  ${m.fixable ? 'fix' : '   '}  ${m.description}${pg}`;
+  });
+  process.stdout.write(`${'rule'.padEnd(w)}  ${'kind'.padEnd(6)}  level  fix  description\n${lines.join('\n')}\n`);
+  return 0;
+}
+
+function explain(id: string): number {
+  const meta = ruleMeta(id);
+  if (!meta) throw new UsageError(`unknown rule "${id}" (run \`pgsafe rules\`)`);
+  const file = join(packageRoot(), 'docs', 'rules', `${id}.md`);
+  if (!existsSync(file)) {
+    process.stdout.write(`${meta.id}: ${meta.description}\n${meta.docs}\n`);
+    return 0;
+  }
+  process.stdout.write(readFileSync(file, 'utf8'));
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseCommandLine(argv, !!process.stdout.isTTY);
+    switch (args.command) {
+      case 'help':
+        process.stdout.write(HELP);
+        return 0;
+      case 'version':
+        process.stdout.write(`pgsafe ${version()}\n`);
+        return 0;
+      case 'rules':
+        return listRules(args.format);
+      case 'explain':
+        return explain(args.rule);
+      case 'check':
+        return await check(args);
+    }
+  } catch (e: any) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`pgsafe: ${e.message}\nRun \`pgsafe --help\` for usage.\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`pgsafe: configuration error\n${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`pgsafe: internal error: ${e?.stack ?? e}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,30 @@
+import type { RuleLevel } from '../rules/types';
+import type { TransactionMode } from '../context/walker';
+
+export const FRAMEWORKS = [
+  'auto', 'goose', 'sql-migrate', 'dbmate', 'golang-migrate', 'flyway', 'liquibase', 'sqitch', 'prisma',
+  'drizzle', 'supabase', 'diesel', 'graphile-migrate', 'atlas', 'tern', 'node-pg-migrate', 'plain',
+] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
+
+/** PostgreSQL majors pgsafe knows the lock behaviour of. */
+export const MIN_PG = 9;
+export const MAX_PG = 18;
+export const DEFAULT_PG = 18;
+
+export interface PgsafeConfig {
+  pgVersion: number;
+  framework: Framework;
+  transaction: TransactionMode;
+  rules: Record<string, RuleLevel>;
+  include: string[];
+  exclude: string[];
+  /** The file the configuration was read from (undefined: defaults). */
+  source?: string;
+  /** Folder that include/exclude globs are relative to. */
+  baseDir?: string;
+}
+
+export function defaultConfig(): PgsafeConfig {
+  return { pgVersion: DEFAULT_PG, framework: 'auto', transaction: 'auto', rules: {}, include: [], exclude: [] };
+}

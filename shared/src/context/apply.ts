@@ -1,0 +1,238 @@
+// Apply one statement's effect to the catalog (after the rules have seen the state before it).
+import { listName, rangeVarName, stringList, type QName } from '../ast/names';
+import { typeRef } from '../ast/types';
+import type { Statement } from '../parse/statement';
+import type { Catalog, ColumnInfo, ConstraintInfo, ConstraintType, RelationInfo } from './catalog';
+
+const CONTYPE: Record<string, ConstraintType> = {
+  CONSTR_FOREIGN: 'foreign', CONSTR_CHECK: 'check', CONSTR_UNIQUE: 'unique',
+  CONSTR_PRIMARY: 'primary', CONSTR_EXCLUSION: 'exclusion', CONSTR_NOTNULL: 'notnull',
+};
+
+/** `CHECK (col IS NOT NULL)` → col */
+export function notNullCheckColumn(expr: any): string | undefined {
+  const t = expr?.NullTest;
+  if (!t || t.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = t.arg?.ColumnRef?.fields;
+  if (!Array.isArray(fields)) return undefined;
+  const last = fields[fields.length - 1]?.String?.sval;
+  return typeof last === 'string' ? last : undefined;
+}
+
+export function constraintInfo(c: any, table: QName, at: number, fallbackName?: string): ConstraintInfo | undefined {
+  const type = CONTYPE[c?.contype];
+  if (!type) return undefined;
+  const cols = stringList(c.fk_attrs ?? c.keys);
+  const name = c.conname ?? fallbackName ?? defaultConstraintName(table, type, cols);
+  return {
+    name,
+    type,
+    validated: !c.skip_validation,
+    notNullColumn: type === 'check' ? notNullCheckColumn(c.raw_expr) : type === 'notnull' ? cols[0] : undefined,
+    references: type === 'foreign' ? rangeVarName(c.pktable) : undefined,
+    addedAt: at,
+  };
+}
+
+/** PostgreSQL's default constraint names (table_col_fkey, table_pkey, …), used to match later DROP/VALIDATE. */
+function defaultConstraintName(table: QName, type: ConstraintType, cols: string[]): string {
+  const suffix = { foreign: 'fkey', check: 'check', unique: 'key', primary: 'pkey', exclusion: 'excl', notnull: 'not_null' }[type];
+  return type === 'primary' ? `${table.name}_pkey` : [table.name, ...cols, suffix].join('_');
+}
+
+function columnFrom(def: any): ColumnInfo {
+  const constraints: any[] = (def.constraints ?? []).map((c: any) => c.Constraint).filter(Boolean);
+  return {
+    name: def.colname,
+    type: typeRef(def.typeName),
+    notNull: constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY'),
+    hasDefault: constraints.some((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED'),
+  };
+}
+
+function newRelation(name: QName, kind: RelationInfo['kind'], at: number): RelationInfo {
+  return { name, kind, columns: new Map(), constraints: new Map(), createdAt: at };
+}
+
+export function applyStatement(catalog: Catalog, stmt: Statement): void {
+  const n = stmt.node;
+  if (!n) return;
+  const at = stmt.index;
+  switch (stmt.kind) {
+    case 'CreateStmt': {
+      const name = rangeVarName(n.relation);
+      if (!name) return;
+      if (n.if_not_exists && catalog.relation(name)) return;
+      const rel = newRelation(name, n.partspec ? 'partitioned' : 'table', at);
+      if (n.partbound) rel.partitionOf = rangeVarName(n.inhRelations?.[0]?.RangeVar);
+      for (const e of n.tableElts ?? []) {
+        if (e.ColumnDef) {
+          const col = columnFrom(e.ColumnDef);
+          rel.columns.set(col.name, col);
+          for (const c of e.ColumnDef.constraints ?? []) {
+            const info = c.Constraint && constraintInfo({ ...c.Constraint, keys: [{ String: { sval: col.name } }], fk_attrs: [{ String: { sval: col.name } }] }, name, at);
+            if (info && info.type !== 'notnull') rel.constraints.set(info.name, info);
+          }
+        } else if (e.Constraint) {
+          const info = constraintInfo(e.Constraint, name, at);
+          if (info) rel.constraints.set(info.name, info);
+        }
+      }
+      catalog.addRelation(rel);
+      return;
+    }
+    case 'CreateTableAsStmt': {
+      const name = rangeVarName(n.into?.rel);
+      if (name) catalog.addRelation(newRelation(name, n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table', at));
+      return;
+    }
+    case 'ViewStmt': {
+      const name = rangeVarName(n.view);
+      if (name && !catalog.relation(name)) catalog.addRelation(newRelation(name, 'view', at));
+      return;
+    }
+    case 'CreateSeqStmt': {
+      const name = rangeVarName(n.sequence);
+      if (name && !catalog.relation(name)) catalog.addRelation(newRelation(name, 'sequence', at));
+      return;
+    }
+    case 'IndexStmt': {
+      const table = rangeVarName(n.relation);
+      if (table && n.idxname) catalog.addIndex({ name: { schema: table.schema, name: n.idxname }, table, unique: !!n.unique, createdAt: at });
+      return;
+    }
+    case 'CreateEnumStmt': {
+      const name = listName(n.typeName);
+      if (name) catalog.addType({ name, enumValues: stringList(n.vals), createdAt: at });
+      return;
+    }
+    case 'AlterEnumStmt': {
+      const t = catalog.type(listName(n.typeName));
+      if (t?.enumValues && n.newVal && !n.oldVal) t.enumValues.push(n.newVal);
+      return;
+    }
+    case 'CreateFunctionStmt': {
+      const name = listName(n.funcname);
+      if (!name) return;
+      let v: 'immutable' | 'stable' | 'volatile' = 'volatile';
+      for (const o of n.options ?? []) {
+        const d = o.DefElem;
+        if (d?.defname === 'volatility') v = (d.arg?.String?.sval ?? 'volatile') as typeof v;
+      }
+      catalog.addFunction(name.name, v);
+      return;
+    }
+    case 'AlterTableStmt':
+      applyAlterTable(catalog, n, at);
+      return;
+    case 'RenameStmt': {
+      const rel = rangeVarName(n.relation);
+      if (!rel) return;
+      if (n.renameType === 'OBJECT_COLUMN') {
+        const r = catalog.relation(rel);
+        const col = r?.columns.get(n.subname);
+        if (r && col) {
+          r.columns.delete(n.subname);
+          col.name = n.newname;
+          r.columns.set(n.newname, col);
+        }
+      } else if (n.renameType === 'OBJECT_TABCONSTRAINT') {
+        const r = catalog.relation(rel);
+        const c = r?.constraints.get(n.subname);
+        if (r && c) {
+          r.constraints.delete(n.subname);
+          c.name = n.newname;
+          r.constraints.set(n.newname, c);
+        }
+      } else if (n.renameType === 'OBJECT_INDEX') {
+        const i = catalog.index(rel);
+        if (i) {
+          catalog.removeIndex(rel);
+          catalog.addIndex({ ...i, name: { schema: i.name.schema, name: n.newname } });
+        }
+      } else if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE'].includes(n.renameType)) {
+        catalog.renameRelation(rel, n.newname);
+      }
+      return;
+    }
+    case 'DropStmt': {
+      for (const o of n.objects ?? []) {
+        const q = listName(o.List?.items);
+        if (!q) continue;
+        if (n.removeType === 'OBJECT_INDEX') catalog.removeIndex(q);
+        else if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE'].includes(n.removeType)) catalog.removeRelation(q);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function applyAlterTable(catalog: Catalog, n: any, at: number): void {
+  const name = rangeVarName(n.relation);
+  if (!name || (n.objtype && n.objtype !== 'OBJECT_TABLE')) return;
+  let rel = catalog.relation(name);
+  if (!rel) {
+    // A pre-existing table this file alters: remember what the file does to it (constraints
+    // added and validated), without pretending to know its columns.
+    rel = { name, kind: 'table', columns: new Map(), constraints: new Map(), createdAt: undefined };
+    catalog.addRelation(rel);
+  }
+  for (const c of n.cmds ?? []) {
+    const cmd = c.AlterTableCmd;
+    if (!cmd) continue;
+    switch (cmd.subtype) {
+      case 'AT_AddColumn': {
+        const def = cmd.def?.ColumnDef;
+        if (!def) break;
+        const col = columnFrom(def);
+        rel.columns.set(col.name, col);
+        for (const k of def.constraints ?? []) {
+          const info = k.Constraint && constraintInfo({ ...k.Constraint, keys: [{ String: { sval: col.name } }], fk_attrs: [{ String: { sval: col.name } }] }, name, at);
+          if (info && info.type !== 'notnull') rel.constraints.set(info.name, info);
+        }
+        break;
+      }
+      case 'AT_DropColumn':
+        rel.columns.delete(cmd.name);
+        break;
+      case 'AT_AlterColumnType': {
+        const col = rel.columns.get(cmd.name);
+        const t = typeRef(cmd.def?.ColumnDef?.typeName);
+        if (col && t) col.type = t;
+        break;
+      }
+      case 'AT_SetNotNull': {
+        const col = rel.columns.get(cmd.name);
+        if (col) col.notNull = true;
+        break;
+      }
+      case 'AT_DropNotNull': {
+        const col = rel.columns.get(cmd.name);
+        if (col) col.notNull = false;
+        break;
+      }
+      case 'AT_ColumnDefault': {
+        const col = rel.columns.get(cmd.name);
+        if (col) col.hasDefault = !!cmd.def;
+        break;
+      }
+      case 'AT_AddConstraint': {
+        const info = constraintInfo(cmd.def?.Constraint, name, at);
+        if (info) rel.constraints.set(info.name, info);
+        break;
+      }
+      case 'AT_ValidateConstraint': {
+        const k = rel.constraints.get(cmd.name);
+        if (k) k.validated = true;
+        break;
+      }
+      case 'AT_DropConstraint':
+        rel.constraints.delete(cmd.name);
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// The schema a statement runs against, as far as pgsafe knows it. Built from the parse trees of
+// the statements before it in the file (and, with schema replay, from earlier migrations).
+// `createdAt` marks objects created in the file being checked: other sessions cannot be using
+// them yet, so statements on them are not hazards.
+import { sameName, type QName } from '../ast/names';
+import type { TypeRef } from '../ast/types';
+import type { Volatility } from '../ast/volatility';
+
+export interface ColumnInfo {
+  name: string;
+  type?: TypeRef;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+export type ConstraintType = 'foreign' | 'check' | 'unique' | 'primary' | 'exclusion' | 'notnull';
+
+export interface ConstraintInfo {
+  name: string;
+  type: ConstraintType;
+  validated: boolean;
+  /** For `CHECK (col IS NOT NULL)`: the column it proves NOT NULL. */
+  notNullColumn?: string;
+  references?: QName;
+  /** Statement index that added it in this file, if it did. */
+  addedAt?: number;
+}
+
+export type RelationKind = 'table' | 'partitioned' | 'view' | 'matview' | 'sequence' | 'foreign';
+
+export interface RelationInfo {
+  name: QName;
+  kind: RelationKind;
+  columns: Map<string, ColumnInfo>;
+  constraints: Map<string, ConstraintInfo>;
+  partitionOf?: QName;
+  /** Statement index in the current file that created it; undefined for pre-existing objects. */
+  createdAt?: number;
+}
+
+export interface IndexInfo {
+  name: QName;
+  table: QName;
+  unique: boolean;
+  createdAt?: number;
+}
+
+export interface TypeInfo {
+  name: QName;
+  enumValues?: string[];
+  createdAt?: number;
+}
+
+export class Catalog {
+  private readonly relations = new Map<string, RelationInfo[]>();
+  private readonly indexes = new Map<string, IndexInfo[]>();
+  private readonly types = new Map<string, TypeInfo[]>();
+  private readonly functions = new Map<string, Volatility>();
+
+  relation(q: QName | undefined): RelationInfo | undefined {
+    if (!q) return undefined;
+    return this.relations.get(q.name)?.find((r) => sameName(r.name, q));
+  }
+
+  addRelation(r: RelationInfo): void {
+    this.removeRelation(r.name);
+    const list = this.relations.get(r.name.name) ?? [];
+    list.push(r);
+    this.relations.set(r.name.name, list);
+  }
+
+  removeRelation(q: QName): RelationInfo | undefined {
+    const list = this.relations.get(q.name);
+    if (!list) return undefined;
+    const i = list.findIndex((r) => sameName(r.name, q));
+    if (i === -1) return undefined;
+    const [removed] = list.splice(i, 1);
+    for (const [k, idx] of this.indexes) {
+      const kept = idx.filter((x) => !sameName(x.table, q));
+      if (kept.length) this.indexes.set(k, kept);
+      else this.indexes.delete(k);
+    }
+    return removed;
+  }
+
+  renameRelation(from: QName, to: string): void {
+    const r = this.removeRelation(from);
+    if (!r) return;
+    r.name = { schema: r.name.schema, name: to };
+    this.addRelation(r);
+  }
+
+  index(q: QName | undefined): IndexInfo | undefined {
+    if (!q) return undefined;
+    return this.indexes.get(q.name)?.find((i) => sameName(i.name, q));
+  }
+
+  addIndex(i: IndexInfo): void {
+    const list = (this.indexes.get(i.name.name) ?? []).filter((x) => !sameName(x.name, i.name));
+    list.push(i);
+    this.indexes.set(i.name.name, list);
+  }
+
+  removeIndex(q: QName): void {
+    const list = this.indexes.get(q.name);
+    if (list) this.indexes.set(q.name, list.filter((x) => !sameName(x.name, q)));
+  }
+
+  type(q: QName | undefined): TypeInfo | undefined {
+    if (!q) return undefined;
+    return this.types.get(q.name)?.find((t) => sameName(t.name, q));
+  }
+
+  addType(t: TypeInfo): void {
+    const list = (this.types.get(t.name.name) ?? []).filter((x) => !sameName(x.name, t.name));
+    list.push(t);
+    this.types.set(t.name.name, list);
+  }
+
+  functionVolatility(name: string): Volatility | undefined {
+    return this.functions.get(name);
+  }
+
+  addFunction(name: string, v: Volatility): void {
+    this.functions.set(name, v);
+  }
+
+  /** Created earlier in the file being checked (so invisible to, or unused by, other sessions). */
+  isNew(q: QName | undefined): boolean {
+    const r = this.relation(q);
+    if (r) return r.createdAt !== undefined;
+    const i = this.index(q);
+    return i !== undefined && i.createdAt !== undefined;
+  }
+
+  /** The constraint named `name` on `table`, or anywhere when the table is not known. */
+  constraint(table: QName | undefined, name: string): ConstraintInfo | undefined {
+    const r = this.relation(table);
+    return r?.constraints.get(name);
+  }
+}

@@ -1,0 +1,189 @@
+// Walks a file's statements in order and keeps what rules need to know about "where" each one
+// runs: the transaction it is in (explicit BEGIN, the runner's, or none), the session's
+// lock_timeout, locks already held, and the schema built from the statements before it.
+import { rangeVarName } from '../ast/names';
+import { lockEffects, type LockEffect } from '../locks/catalogue';
+import { blocksTraffic } from '../locks/modes';
+import type { Section } from '../parse/sections';
+import type { Statement } from '../parse/statement';
+import { applyStatement } from './apply';
+import { Catalog } from './catalog';
+import { constraintKey, type RuleContext, type TransactionSource, type TransactionView } from './rule-context';
+
+export type TransactionMode = 'auto' | 'always' | 'never';
+
+export interface WalkerOptions {
+  pgVersion: number;
+  transaction: TransactionMode;
+  path: string;
+  statements: readonly Statement[];
+  catalog?: Catalog;
+}
+
+interface TxState {
+  source: TransactionSource;
+  reason: string;
+  begin?: Statement;
+  earlier: Statement[];
+  unprotectedHeavyLock?: { stmt: Statement; effect: LockEffect };
+  accessExclusive?: { stmt: Statement; effect: LockEffect };
+  workAfterAccessExclusive: number;
+  notValidAdded: Map<string, Statement>;
+  firstDdl?: Statement;
+  firstDataChange?: Statement;
+  enumValuesAdded: Map<string, Statement>;
+  localLockTimeout?: Statement | null; // null: SET LOCAL lock_timeout = 0
+}
+
+const DATA_KINDS = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt', 'CopyStmt']);
+const NO_WORK_KINDS = new Set(['TransactionStmt', 'VariableSetStmt', 'VariableShowStmt', 'DiscardStmt']);
+
+export class MigrationWalker {
+  readonly catalog: Catalog;
+  private tx: TxState;
+  private section: Section | undefined;
+  private sessionLockTimeout: Statement | undefined;
+  /** Outside transactions the "once per transaction" scope is the session. */
+  private sessionScope: TxState;
+
+  constructor(private readonly opts: WalkerOptions) {
+    this.catalog = opts.catalog ?? new Catalog();
+    this.sessionScope = this.freshTx('none', 'no transaction block');
+    this.tx = this.sessionScope;
+  }
+
+  private freshTx(source: TransactionSource, reason: string, begin?: Statement): TxState {
+    return { source, reason, begin, earlier: [], workAfterAccessExclusive: 0, notValidAdded: new Map(), enumValuesAdded: new Map() };
+  }
+
+  /** Called before the first statement of each section (up/down parts run as separate units). */
+  enterSection(section: Section): void {
+    if (this.section === section) return;
+    this.section = section;
+    const runner = runnerTransaction(section, this.opts.transaction);
+    this.sessionScope = this.freshTx('none', runner.reason);
+    this.tx = runner.inTx ? this.freshTx('runner', runner.reason) : this.sessionScope;
+  }
+
+  contextFor(stmt: Statement): RuleContext {
+    this.enterSection(stmt.section);
+    const catalog = this.catalog;
+    const locks = lockEffects(stmt, { catalog, pgVersion: this.opts.pgVersion });
+    const tx = this.tx;
+    const view: TransactionView = {
+      inTransaction: tx.source !== 'none',
+      source: tx.source,
+      reason: tx.reason,
+      begin: tx.begin,
+      earlier: tx.earlier,
+      unprotectedHeavyLock: tx.unprotectedHeavyLock,
+      accessExclusive: tx.accessExclusive,
+      workAfterAccessExclusive: tx.workAfterAccessExclusive,
+      notValidAdded: tx.notValidAdded,
+      firstDdl: tx.firstDdl,
+      firstDataChange: tx.firstDataChange,
+      enumValuesAdded: tx.enumValuesAdded,
+    };
+    return {
+      pgVersion: this.opts.pgVersion,
+      path: this.opts.path,
+      statements: this.opts.statements,
+      catalog,
+      tx: view,
+      session: { lockTimeout: this.currentLockTimeout() },
+      locks,
+      isNew: (q) => catalog.isNew(q),
+    };
+  }
+
+  private currentLockTimeout(): Statement | undefined {
+    if (this.tx.localLockTimeout !== undefined) return this.tx.localLockTimeout ?? undefined;
+    return this.sessionLockTimeout;
+  }
+
+  /** Record the statement's effects (after rules have checked it). */
+  after(stmt: Statement, locks: readonly LockEffect[]): void {
+    const n = stmt.node;
+    if (!n) return;
+    if (stmt.kind === 'TransactionStmt') {
+      this.transactionControl(stmt);
+      return;
+    }
+    if (stmt.kind === 'VariableSetStmt' && n.name === 'lock_timeout') {
+      const value = n.kind === 'VAR_SET_VALUE' ? settingIsNonZero(n.args) : false;
+      const setter = value ? stmt : undefined;
+      if (n.is_local) {
+        if (this.tx.source !== 'none') this.tx.localLockTimeout = setter ?? null;
+      } else {
+        this.sessionLockTimeout = setter;
+        if (this.tx.localLockTimeout !== undefined) this.tx.localLockTimeout = undefined;
+      }
+    }
+    const tx = this.tx;
+    const existing = locks.filter((l) => !this.catalog.isNew(l.relation));
+    if (!tx.unprotectedHeavyLock && !this.currentLockTimeout()) {
+      const heavy = existing.find((l) => blocksTraffic(l.mode));
+      if (heavy) tx.unprotectedHeavyLock = { stmt, effect: heavy };
+    }
+    if (tx.source !== 'none') {
+      if (tx.accessExclusive && !NO_WORK_KINDS.has(stmt.kind)) tx.workAfterAccessExclusive++;
+      if (!tx.accessExclusive) {
+        const ae = existing.find((l) => l.mode === 'ACCESS EXCLUSIVE');
+        if (ae) tx.accessExclusive = { stmt, effect: ae };
+      }
+      const isData = DATA_KINDS.has(stmt.kind);
+      if (isData && !tx.firstDataChange && existing.length > 0 && stmt.kind !== 'InsertStmt') tx.firstDataChange = stmt;
+      if (isData && !tx.firstDataChange && stmt.kind === 'InsertStmt' && n.selectStmt?.SelectStmt?.fromClause && existing.length > 0) tx.firstDataChange = stmt;
+      if (!isData && !tx.firstDdl && existing.some((l) => l.mode !== 'ROW EXCLUSIVE')) tx.firstDdl = stmt;
+      if (stmt.kind === 'AlterTableStmt') {
+        const table = rangeVarName(n.relation);
+        for (const c of n.cmds ?? []) {
+          const k = c.AlterTableCmd?.def?.Constraint;
+          if (table && c.AlterTableCmd?.subtype === 'AT_AddConstraint' && k?.skip_validation && k.conname) tx.notValidAdded.set(constraintKey(table, k.conname), stmt);
+        }
+      }
+      if (stmt.kind === 'AlterEnumStmt' && n.newVal && !n.oldVal) tx.enumValuesAdded.set(n.newVal, stmt);
+      tx.earlier.push(stmt);
+    }
+    applyStatement(this.catalog, stmt);
+  }
+
+  private transactionControl(stmt: Statement): void {
+    const kind: string = stmt.node?.kind;
+    if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
+      if (this.tx.source === 'none') this.tx = this.freshTx('begin', 'the BEGIN earlier in this file', stmt);
+      return;
+    }
+    if (['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED'].includes(kind)) {
+      if (this.tx.source !== 'none') {
+        this.sessionScope = this.freshTx('none', 'no transaction block (after COMMIT)');
+        this.tx = this.sessionScope;
+      }
+    }
+  }
+}
+
+function settingIsNonZero(args: any[] | undefined): boolean {
+  const c = args?.[0]?.A_Const;
+  if (!c) return true;
+  if (c.ival !== undefined) return (c.ival.ival ?? 0) !== 0;
+  const s = String(c.sval?.sval ?? '').trim().toLowerCase();
+  return !/^0+(\.0+)?\s*(ms|s|min|h|d|us)?$/.test(s);
+}
+
+/** Does the migration runner wrap this section in a transaction? */
+export function runnerTransaction(section: Section, mode: TransactionMode): { inTx: boolean; reason: string } {
+  if (mode === 'always') return { inTx: true, reason: 'the runner wraps each migration in a transaction (config "transaction": "always")' };
+  if (mode === 'never') return { inTx: false, reason: 'the runner does not open a transaction (config "transaction": "never")' };
+  const m = section.marker;
+  if (!m) return { inTx: false, reason: 'no transaction block (the file has no BEGIN and no framework marker)' };
+  if (section.noTransaction) return { inTx: false, reason: `the ${m.framework} marker opts this migration out of its transaction` };
+  const how: Record<string, string> = {
+    goose: 'goose runs each migration in a transaction unless the file has `-- +goose NO TRANSACTION`',
+    'sql-migrate': 'sql-migrate runs each migration in a transaction unless the marker says `notransaction`',
+    dbmate: 'dbmate runs each migration in a transaction unless the marker says `transaction:false`',
+    tern: 'tern runs each migration in a transaction unless the section has `---- tern: disable-tx ----`',
+    'node-pg-migrate': 'node-pg-migrate runs SQL migrations in a transaction',
+  };
+  return { inTx: true, reason: how[m.framework] ?? `${m.framework} runs each migration in a transaction` };
+}

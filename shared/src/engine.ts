@@ -1,0 +1,143 @@
+// The lint engine: text → statements → context → findings. Editor-free and synchronous once the
+// parser is loaded (`await ensureParser()` first, or use `lintText`).
+import { Catalog } from './context/catalog';
+import { MigrationWalker } from './context/walker';
+import { ENGINE_DIAGNOSTICS, ENGINE_DIAGNOSTIC_LIST } from './diagnostics';
+import { defaultConfig, type PgsafeConfig } from './config/types';
+import { embeddedStatements } from './parse/embedded';
+import { ensureParser } from './parse/pgquery';
+import { directionFromPath } from './parse/sections';
+import { splitStatements, type SplitResult } from './parse/split';
+import type { Statement } from './parse/statement';
+import { allRules } from './rules/index';
+import type { Finding, Rule, RuleMeta, RuleReport, Severity } from './rules/types';
+import { collectSuppressions, isSuppressed } from './suppress';
+
+export interface LintOptions {
+  path?: string;
+  config?: PgsafeConfig;
+  /** Pre-existing schema (schema replay); defaults to an empty catalog. */
+  catalog?: Catalog;
+}
+
+export interface LintResult {
+  path: string;
+  findings: Finding[];
+  split: SplitResult;
+}
+
+const metaById = new Map<string, RuleMeta>([...allRules.map((r) => r.meta), ...ENGINE_DIAGNOSTIC_LIST].map((m) => [m.id, m]));
+
+export function allRuleMetas(): RuleMeta[] {
+  return [...metaById.values()];
+}
+
+export function knownRuleIds(): Set<string> {
+  return new Set(metaById.keys());
+}
+
+export function ruleMeta(id: string): RuleMeta | undefined {
+  return metaById.get(id);
+}
+
+export async function lintText(text: string, options: LintOptions = {}): Promise<LintResult> {
+  await ensureParser();
+  return lintTextSync(text, options);
+}
+
+function levelOf(meta: RuleMeta, config: PgsafeConfig): Severity | undefined {
+  const level = config.rules[meta.id] ?? meta.defaultLevel;
+  return level === 'off' ? undefined : level === 'error' ? 'error' : 'warning';
+}
+
+export function activeRules(config: PgsafeConfig): { rule: Rule; severity: Severity }[] {
+  const out: { rule: Rule; severity: Severity }[] = [];
+  for (const rule of allRules) {
+    const severity = levelOf(rule.meta, config);
+    if (!severity) continue;
+    if (rule.meta.minPg !== undefined && config.pgVersion < rule.meta.minPg) continue;
+    if (rule.meta.maxPg !== undefined && config.pgVersion > rule.meta.maxPg) continue;
+    out.push({ rule, severity });
+  }
+  return out;
+}
+
+export function lintTextSync(text: string, options: LintOptions = {}): LintResult {
+  const path = options.path ?? '<stdin>';
+  const config = options.config ?? defaultConfig();
+  const pathDirection = directionFromPath(path);
+  const split = splitStatements(text, pathDirection === 'up' || pathDirection === undefined ? 'up' : 'down');
+  const findings: Finding[] = [];
+  const push = (meta: RuleMeta, severity: Severity, r: RuleReport, stmt: Statement | undefined) => {
+    findings.push({
+      rule: meta.id, severity, message: r.message, help: r.help,
+      start: r.start ?? stmt?.start ?? 0, end: r.end ?? stmt?.end ?? 0,
+      docs: meta.docs, statementIndex: stmt?.index, related: r.related ?? [], fixes: [],
+    });
+  };
+
+  const D = ENGINE_DIAGNOSTICS;
+  const syntaxLevel = levelOf(D.syntaxError, config);
+  for (const note of split.notes) {
+    const meta = note.kind === 'psql-meta-command' ? D.psqlMetaCommand : D.psqlVariable;
+    const level = levelOf(meta, config);
+    if (!level) continue;
+    const stmt = split.statements.find((s) => s.start <= note.start && note.start < s.end);
+    push(meta, level, note.kind === 'psql-meta-command'
+      ? { message: `psql meta-command \`${note.text.trim()}\` is not SQL; pgsafe skips this line (only psql can run it).`, help: 'Run this file with psql, or move the meta-command out of the migration.', start: note.start, end: note.end }
+      : { message: `psql variable \`${note.text}\` is substituted by the migration runner; pgsafe checked the statement with a placeholder name in its place.`, help: 'Findings in this statement refer to the placeholder; set the real name in your runner configuration.', start: note.start, end: note.end },
+    stmt);
+  }
+
+  const rules = activeRules(config);
+  const walker = new MigrationWalker({ pgVersion: config.pgVersion, transaction: config.transaction, path, statements: split.statements, catalog: options.catalog });
+  for (const stmt of split.statements) {
+    if (stmt.error) {
+      if (syntaxLevel) push(D.syntaxError, syntaxLevel, { message: `Syntax error: ${stmt.error.message}.`, help: stmt.section.direction === 'down' ? 'This is in the down migration: the rollback would fail here.' : 'PostgreSQL would reject this statement. Other statements of the file are still checked.', start: stmt.error.offset, end: tokenEnd(text, stmt.error.offset, stmt.end) }, stmt);
+      continue;
+    }
+    if (stmt.section.direction !== 'up' || pathDirection === 'verify') continue;
+    const units: Statement[] = stmt.kind === 'DoStmt' ? [...embeddedStatements(stmt, text), stmt] : [stmt];
+    for (const unit of units) {
+      const ctx = walker.contextFor(unit);
+      for (const { rule, severity } of rules) {
+        const out = rule.check(unit, ctx);
+        if (!out) continue;
+        for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit);
+      }
+      walker.after(unit, ctx.locks);
+    }
+  }
+
+  const sups = collectSuppressions(text, split.statements, split.trailingComments);
+  let kept = sups.length ? findings.filter((f) => f.rule === D.unusedSuppression.id || !isSuppressed(sups, f.rule, f.statementIndex)) : findings;
+  const unusedLevel = levelOf(D.unusedSuppression, config);
+  if (unusedLevel) {
+    for (const s of sups) {
+      const target = s.fileWide ? 'this file' : 'the next statement';
+      const unknown = s.rules.filter((r) => !metaById.has(r));
+      const range = { start: s.comment.start, end: s.comment.end };
+      if (unknown.length) {
+        kept.push(finding(D.unusedSuppression, unusedLevel, `Unknown rule ${unknown.map((u) => `"${u}"`).join(', ')} in a pgsafe-ignore comment.`, 'Run `pgsafe rules` for the rule ids.', range));
+      }
+      const unused = s.rules.filter((r) => metaById.has(r) && !s.used.has(r));
+      if (s.rules.length === 0 ? !s.usedAll : unused.length > 0) {
+        const what = s.rules.length === 0 ? 'suppresses nothing' : `does not suppress anything for ${unused.join(', ')}`;
+        kept.push(finding(D.unusedSuppression, unusedLevel, `This pgsafe-ignore comment ${what} on ${target}.`, 'Remove it, or move it directly above the statement it is meant for.', range));
+      }
+    }
+  }
+  kept = kept.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+  return { path, findings: kept, split };
+}
+
+function finding(meta: RuleMeta, severity: Severity, message: string, help: string, range: { start: number; end: number }): Finding {
+  return { rule: meta.id, severity, message, help, start: range.start, end: range.end, docs: meta.docs, related: [], fixes: [] };
+}
+
+/** End of the word at `at` (to underline the token a syntax error points at). */
+function tokenEnd(text: string, at: number, limit: number): number {
+  let e = at;
+  while (e < text.length && e < Math.max(limit, at + 1) && !/\s/.test(text[e])) e++;
+  return Math.max(e, at + 1);
+}

@@ -1,0 +1,306 @@
+// Text → statements. Fast path: the parser itself splits a section (exact ranges from
+// stmt_location/stmt_len). When a section does not parse, the scanner splits it into statements
+// at top-level semicolons, psql meta-commands are blanked, psql variables (`:name`) are replaced
+// by same-length identifiers, and every statement is parsed on its own, so one syntax error marks
+// one statement and the rest of the file is still checked.
+import { ByteMap, advanceCodePoints } from './offsets';
+import { parseSql, scanSql, type Token, type RawParsed } from './pgquery';
+import { layoutSections, type Section, type SectionLayout, type Direction } from './sections';
+import type { Statement } from './statement';
+import { skipTrivia, trimEnd, type Comment } from './trivia';
+
+export interface SourceNote {
+  kind: 'psql-meta-command' | 'psql-variable';
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface SplitResult {
+  statements: Statement[];
+  layout: SectionLayout;
+  notes: SourceNote[];
+  /** Comments after the last statement (a file-level suppression may sit there). */
+  trailingComments: Comment[];
+}
+
+interface Chunk {
+  start: number;
+  end: number;
+  section: Section;
+}
+
+export function splitStatements(text: string, defaultDirection: Direction = 'up'): SplitResult {
+  const layout = layoutSections(text, defaultDirection);
+  const notes: SourceNote[] = [];
+  const statements: Statement[] = [];
+  for (const chunk of chunksOf(layout)) splitChunk(text, chunk, statements, notes);
+
+  let prevEnd = 0;
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i];
+    s.index = i;
+    skipTrivia(text, prevEnd, s.start, s.leadingComments);
+    prevEnd = s.terminator !== undefined ? s.terminator + 1 : s.end;
+  }
+  const trailingComments: Comment[] = [];
+  skipTrivia(text, prevEnd, text.length, trailingComments);
+  return { statements, layout, notes, trailingComments };
+}
+
+function chunksOf(layout: SectionLayout): Chunk[] {
+  const chunks: Chunk[] = [];
+  for (const section of layout.sections) {
+    let start = section.start;
+    for (const b of layout.forcedBoundaries) {
+      if (b > start && b < section.end) {
+        chunks.push({ start, end: b, section });
+        start = b;
+      }
+    }
+    chunks.push({ start, end: section.end, section });
+  }
+  return chunks;
+}
+
+function newStatement(section: Section, start: number, end: number, text: string): Statement {
+  return {
+    index: 0,
+    start,
+    end,
+    terminator: undefined,
+    text: text.slice(start, end),
+    kind: '',
+    node: undefined,
+    error: undefined,
+    section,
+    leadingComments: [],
+    hasPlaceholders: false,
+    loc: () => start,
+  };
+}
+
+function splitChunk(text: string, chunk: Chunk, out: Statement[], notes: SourceNote[]): void {
+  const chunkText = text.slice(chunk.start, chunk.end);
+  if (skipTrivia(chunkText, 0, chunkText.length) === chunkText.length) return; // comments only
+  const whole = parseSql(chunkText);
+  if (whole.ok) {
+    fromParse(text, chunk, chunkText, whole.result, out, []);
+    return;
+  }
+  const tokens = scanSql(chunkText);
+  if (!tokens) {
+    // The scanner itself failed (e.g. an unterminated quote): the whole chunk is one bad statement.
+    const start = chunk.start + skipTrivia(chunkText, 0, chunkText.length);
+    const s = newStatement(chunk.section, start, trimEnd(text, start, chunk.end), text);
+    s.error = { message: whole.error.message, offset: errorOffset(chunkText, chunk.start, 0, whole.error.cursor) };
+    out.push(s);
+    return;
+  }
+  const bytes = new ByteMap(chunkText);
+  const { parseText, meta, placeholders } = substitute(chunkText, tokens, bytes);
+  for (const m of meta) notes.push({ kind: 'psql-meta-command', start: chunk.start + m.start, end: chunk.start + m.end, text: chunkText.slice(m.start, m.end) });
+  for (const p of placeholders) notes.push({ kind: 'psql-variable', start: chunk.start + p.start, end: chunk.start + p.end, text: chunkText.slice(p.start, p.end) });
+
+  if (parseText !== chunkText) {
+    const retry = parseSql(parseText);
+    if (retry.ok) {
+      fromParse(text, chunk, parseText, retry.result, out, placeholders);
+      return;
+    }
+  }
+  fromTokens(text, chunk, parseText, tokens, bytes, meta, placeholders, out);
+}
+
+/** Statements from a successful parse of a whole chunk. */
+function fromParse(text: string, chunk: Chunk, parsedText: string, result: RawParsed, out: Statement[], placeholders: Range[]): void {
+  const map = new ByteMap(parsedText);
+  const base = chunk.start;
+  const loc = (l: number | undefined) => base + map.toIndex(l ?? 0);
+  for (const raw of result.stmts) {
+    const locB = raw.stmt_location ?? 0;
+    const lenB = raw.stmt_len ?? 0;
+    const from = base + map.toIndex(locB);
+    const to = lenB ? base + map.toIndex(locB + lenB) : chunk.end;
+    const start = skipTrivia(text, from, to);
+    let end = trimEnd(text, start, to);
+    if (!lenB) end = lastTokenEnd(text, start, end);
+    const s = newStatement(chunk.section, start, end, text);
+    if (lenB && text.charCodeAt(to) === 59) s.terminator = to;
+    attachNode(s, raw.stmt);
+    s.loc = loc;
+    s.hasPlaceholders = placeholders.some((p) => base + p.start >= start && base + p.start < end);
+    out.push(s);
+  }
+}
+
+/** The last statement of a chunk has no `;`: trailing comments must not be part of it. */
+function lastTokenEnd(text: string, start: number, end: number): number {
+  const slice = text.slice(start, end);
+  if (!slice.includes('--') && !slice.includes('/*')) return end;
+  const tokens = scanSql(slice);
+  if (!tokens) return end;
+  const map = new ByteMap(slice);
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    if (tokens[i].name !== 'SQL_COMMENT' && tokens[i].name !== 'C_COMMENT') return start + map.toIndex(tokens[i].end);
+  }
+  return end;
+}
+
+function attachNode(s: Statement, stmt: Record<string, any> | undefined): void {
+  if (!stmt) return;
+  const kind = Object.keys(stmt)[0];
+  s.kind = kind;
+  s.node = stmt[kind];
+}
+
+interface Range {
+  start: number; // chunk-relative UTF-16 offsets
+  end: number;
+}
+
+/** Blank psql meta-command lines and turn psql variables into same-length identifiers/literals. */
+function substitute(chunkText: string, tokens: Token[], bytes: ByteMap): { parseText: string; meta: Range[]; placeholders: Range[] } {
+  const meta: Range[] = [];
+  const placeholders: Range[] = [];
+  const edits: { at: number; len: number; with: string }[] = [];
+  let bracket = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.text === '[') bracket++;
+    else if (t.text === ']') bracket = Math.max(0, bracket - 1);
+    if (t.text === '\\') {
+      const start = bytes.toIndex(t.start);
+      if (isFirstOnLine(chunkText, start)) {
+        let end = chunkText.indexOf('\n', start);
+        if (end === -1) end = chunkText.length;
+        if (chunkText.charCodeAt(end - 1) === 13) end--;
+        meta.push({ start, end });
+        edits.push({ at: start, len: end - start, with: ' '.repeat(end - start) });
+        while (i + 1 < tokens.length && bytes.toIndex(tokens[i + 1].start) < end) i++;
+      }
+      continue;
+    }
+    if (t.text === ':' && bracket === 0 && i + 1 < tokens.length) {
+      const next = tokens[i + 1];
+      if (next.start !== t.end) continue;
+      const start = bytes.toIndex(t.start);
+      const end = bytes.toIndex(next.end);
+      if (next.name === 'SCONST' && next.text.startsWith("'")) {
+        edits.push({ at: start, len: 1, with: ' ' }); // :'var' → a string literal
+      } else if (next.name === 'IDENT' || next.keyword) {
+        edits.push({ at: start, len: 1, with: next.text.startsWith('"') ? ' ' : '_' }); // :var → _var
+      } else continue;
+      placeholders.push({ start, end });
+      i++;
+    }
+  }
+  if (edits.length === 0) return { parseText: chunkText, meta, placeholders };
+  let parseText = '';
+  let pos = 0;
+  for (const e of edits) {
+    parseText += chunkText.slice(pos, e.at) + e.with;
+    pos = e.at + e.len;
+  }
+  parseText += chunkText.slice(pos);
+  return { parseText, meta, placeholders };
+}
+
+function isFirstOnLine(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+/** Split at top-level `;` using scanner tokens, then parse each statement on its own. */
+function fromTokens(
+  text: string, chunk: Chunk, parseText: string, tokens: Token[], bytes: ByteMap,
+  meta: Range[], placeholders: Range[], out: Statement[],
+): void {
+  const inMeta = (at: number) => meta.some((m) => at >= m.start && at < m.end);
+  let depth = 0;
+  let atomic = 0; // BEGIN ATOMIC … END bodies (SQL-standard function bodies) contain semicolons
+  let caseDepth = 0;
+  let first = -1; // index of the statement's first token
+  let last = -1;
+  let prevWord = '';
+  const flush = (terminator: number | undefined) => {
+    if (first === -1) return;
+    const s0 = bytes.toIndex(tokens[first].start);
+    const e0 = bytes.toIndex(tokens[last].end);
+    parsePiece(text, chunk, parseText, s0, e0, terminator, placeholders, out);
+    first = last = -1;
+    depth = atomic = caseDepth = 0;
+    prevWord = '';
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT') continue;
+    const at = bytes.toIndex(t.start);
+    if (inMeta(at)) {
+      flush(undefined);
+      continue;
+    }
+    if (t.text === ';' && depth === 0 && atomic === 0) {
+      flush(at);
+      continue;
+    }
+    if (first === -1) first = i;
+    last = i;
+    const word = t.keyword ? t.text.toUpperCase() : '';
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth = Math.max(0, depth - 1);
+    else if (word === 'ATOMIC' && prevWord === 'BEGIN') atomic++;
+    else if (atomic > 0 && word === 'CASE') caseDepth++;
+    else if (atomic > 0 && word === 'END') {
+      if (caseDepth > 0) caseDepth--;
+      else atomic--;
+    }
+    prevWord = word;
+  }
+  flush(undefined);
+}
+
+function parsePiece(
+  text: string, chunk: Chunk, parseText: string, s0: number, e0: number,
+  terminator: number | undefined, placeholders: Range[], out: Statement[],
+): void {
+  const base = chunk.start;
+  const pieceText = parseText.slice(s0, e0);
+  const r = parseSql(pieceText);
+  if (r.ok && r.result.stmts.length > 0) {
+    const map = new ByteMap(pieceText);
+    const loc = (l: number | undefined) => base + s0 + map.toIndex(l ?? 0);
+    const many = r.result.stmts.length > 1;
+    for (const raw of r.result.stmts) {
+      let start = base + s0;
+      let end = base + e0;
+      if (many) {
+        const locB = raw.stmt_location ?? 0;
+        const lenB = raw.stmt_len ?? 0;
+        start = skipTrivia(text, base + s0 + map.toIndex(locB), base + e0);
+        end = lenB ? trimEnd(text, start, base + s0 + map.toIndex(locB + lenB)) : base + e0;
+      }
+      const s = newStatement(chunk.section, start, end, text);
+      attachNode(s, raw.stmt);
+      s.loc = loc;
+      s.hasPlaceholders = placeholders.some((p) => p.start >= s0 && p.start < e0);
+      out.push(s);
+    }
+    if (terminator !== undefined) out[out.length - 1].terminator = base + terminator;
+    return;
+  }
+  const s = newStatement(chunk.section, base + s0, base + e0, text);
+  s.terminator = terminator !== undefined ? base + terminator : undefined;
+  s.hasPlaceholders = placeholders.some((p) => p.start >= s0 && p.start < e0);
+  if (!r.ok) s.error = { message: r.error.message, offset: errorOffset(pieceText, base + s0, 0, r.error.cursor) };
+  out.push(s);
+}
+
+function errorOffset(parsed: string, base: number, from: number, cursor: number | undefined): number {
+  if (cursor === undefined) return base + from;
+  return base + advanceCodePoints(parsed, from, cursor);
+}

@@ -1,0 +1,59 @@
+// Shared helpers for rule files (the leading underscore keeps this file out of the registry).
+import { displayName, rangeVarName, type QName } from '../ast/names';
+import type { RuleContext } from '../context/rule-context';
+import type { LockEffect } from '../locks/catalogue';
+import { describeBlocked, type LockMode } from '../locks/modes';
+import type { Statement } from '../parse/statement';
+
+/** The ALTER TABLE subcommands of a statement, with the table they apply to. */
+export function alterCommands(stmt: Statement): { table: QName; cmd: any }[] {
+  if (stmt.kind !== 'AlterTableStmt' || !stmt.node) return [];
+  if (stmt.node.objtype && stmt.node.objtype !== 'OBJECT_TABLE') return [];
+  const table = rangeVarName(stmt.node.relation);
+  if (!table) return [];
+  return (stmt.node.cmds ?? []).map((c: any) => c.AlterTableCmd).filter(Boolean).map((cmd: any) => ({ table, cmd }));
+}
+
+/** "a SHARE lock on orders, which blocks INSERT, UPDATE and DELETE (reads continue)" */
+export function lockPhrase(mode: LockMode, relation: QName | undefined): string {
+  return `${article(mode)} ${mode} lock on ${displayName(relation)}, which ${describeBlocked(mode)}`;
+}
+
+function article(mode: string): string {
+  return /^[AEIOU]/.test(mode) ? 'an' : 'a';
+}
+
+/** Effects of this statement on relations that existed before the file (the ones that matter). */
+export function existingEffects(ctx: RuleContext): LockEffect[] {
+  return ctx.locks.filter((l) => !ctx.isNew(l.relation));
+}
+
+export function targetOf(stmt: Statement): QName | undefined {
+  return rangeVarName(stmt.node?.relation);
+}
+
+/** Range of a node by its `location` (to the end of the statement), falling back to the statement. */
+export function rangeAt(stmt: Statement, location: number | undefined): { start: number; end: number } {
+  if (location === undefined || location < 0) return { start: stmt.start, end: stmt.end };
+  const start = stmt.loc(location);
+  return start >= stmt.start && start < stmt.end ? { start, end: stmt.end } : { start: stmt.start, end: stmt.end };
+}
+
+export function name(q: QName | undefined): string {
+  return displayName(q);
+}
+
+export function lineOf(stmt: Statement, text: string): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < stmt.start; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/** Is a later statement in the same section a COMMIT/ROLLBACK? */
+export function transactionControlKind(stmt: Statement): string | undefined {
+  return stmt.kind === 'TransactionStmt' ? String(stmt.node?.kind ?? '') : undefined;
+}
+
+export function related(stmt: Statement | undefined, message: string) {
+  return stmt ? [{ start: stmt.start, end: stmt.end, message }] : [];
+}
