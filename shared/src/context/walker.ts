@@ -126,15 +126,13 @@ export class MigrationWalker {
       if (heavy) tx.unprotectedHeavyLock = { stmt, effect: heavy };
     }
     if (tx.source !== 'none') {
-      if (tx.accessExclusive && !NO_WORK_KINDS.has(stmt.kind)) tx.workAfterAccessExclusive++;
+      if (tx.accessExclusive && !isNoWork(stmt)) tx.workAfterAccessExclusive++;
       if (!tx.accessExclusive) {
         const ae = existing.find((l) => l.mode === 'ACCESS EXCLUSIVE');
         if (ae) tx.accessExclusive = { stmt, effect: ae };
       }
-      const isData = DATA_KINDS.has(stmt.kind);
-      if (isData && !tx.firstDataChange && existing.length > 0 && stmt.kind !== 'InsertStmt') tx.firstDataChange = stmt;
-      if (isData && !tx.firstDataChange && stmt.kind === 'InsertStmt' && n.selectStmt?.SelectStmt?.fromClause && existing.length > 0) tx.firstDataChange = stmt;
-      if (!isData && !tx.firstDdl && existing.some((l) => l.mode !== 'ROW EXCLUSIVE')) tx.firstDdl = stmt;
+      if (!tx.firstDataChange && isDataChangeOnExisting(stmt, existing)) tx.firstDataChange = stmt;
+      if (!tx.firstDdl && isDdlOnExisting(stmt, existing)) tx.firstDdl = stmt;
       if (stmt.kind === 'AlterTableStmt') {
         const table = rangeVarName(n.relation);
         for (const c of n.cmds ?? []) {
@@ -161,6 +159,23 @@ export class MigrationWalker {
       }
     }
   }
+}
+
+/** UPDATE / DELETE / MERGE / COPY FROM / INSERT … SELECT FROM on a pre-existing table (plain INSERT … VALUES is quick). */
+export function isDataChangeOnExisting(stmt: Statement, existing: readonly LockEffect[]): boolean {
+  if (!DATA_KINDS.has(stmt.kind) || existing.length === 0) return false;
+  if (stmt.kind === 'InsertStmt') return !!stmt.node?.selectStmt?.SelectStmt?.fromClause;
+  return true;
+}
+
+/** A schema change (any non-data statement) that locks a pre-existing relation. */
+export function isDdlOnExisting(stmt: Statement, existing: readonly LockEffect[]): boolean {
+  return !DATA_KINDS.has(stmt.kind) && existing.some((l) => l.mode !== 'ROW EXCLUSIVE' && l.mode !== 'ACCESS SHARE');
+}
+
+/** Statements that do no work on tables (they do not widen a lock window). */
+export function isNoWork(stmt: Statement): boolean {
+  return NO_WORK_KINDS.has(stmt.kind);
 }
 
 function settingIsNonZero(args: any[] | undefined): boolean {

@@ -3,7 +3,7 @@ import { related } from './_helpers';
 import type { Statement } from '../parse/statement';
 
 /** Statements PostgreSQL refuses inside a transaction block (PreventInTransactionBlock). */
-export function nonTransactionalForm(stmt: Statement, pgVersion: number): string | undefined {
+export function nonTransactionalForm(stmt: Statement): string | undefined {
   const n = stmt.node;
   if (!n) return undefined;
   switch (stmt.kind) {
@@ -21,8 +21,6 @@ export function nonTransactionalForm(stmt: Statement, pgVersion: number): string
     case 'AlterTableStmt':
       return (n.cmds ?? []).some((c: any) => c.AlterTableCmd?.subtype === 'AT_DetachPartition' && c.AlterTableCmd?.def?.PartitionCmd?.concurrent)
         ? 'DETACH PARTITION CONCURRENTLY' : undefined;
-    case 'AlterEnumStmt':
-      return pgVersion < 12 && n.newVal && !n.oldVal ? 'ALTER TYPE … ADD VALUE (before PostgreSQL 12)' : undefined;
     case 'CreatedbStmt':
       return 'CREATE DATABASE';
     case 'AlterSystemStmt':
@@ -44,7 +42,7 @@ export default defineRule({
     fixable: true,
   },
   check(stmt, ctx) {
-    const form = nonTransactionalForm(stmt, ctx.pgVersion);
+    const form = nonTransactionalForm(stmt);
     if (!form) return undefined;
     if ('parent' in stmt) {
       return {
