@@ -78,15 +78,23 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
 
   const D = ENGINE_DIAGNOSTICS;
   const syntaxLevel = levelOf(D.syntaxError, config);
+  const variableUses = new Map<string, number>();
+  for (const note of split.notes) if (note.kind === 'psql-variable') variableUses.set(note.text, (variableUses.get(note.text) ?? 0) + 1);
   for (const note of split.notes) {
-    const meta = note.kind === 'psql-meta-command' ? D.psqlMetaCommand : D.psqlVariable;
-    const level = levelOf(meta, config);
-    if (!level) continue;
-    const stmt = split.statements.find((s) => s.start <= note.start && note.start < s.end);
-    push(meta, level, note.kind === 'psql-meta-command'
-      ? { message: `psql meta-command \`${note.text.trim()}\` is not SQL; pgsafe skips this line (only psql can run it).`, help: 'Run this file with psql, or move the meta-command out of the migration.', start: note.start, end: note.end }
-      : { message: `psql variable \`${note.text}\` is substituted by the migration runner; pgsafe checked the statement with a placeholder name in its place.`, help: 'Findings in this statement refer to the placeholder; set the real name in your runner configuration.', start: note.start, end: note.end },
-    stmt);
+    const stmt = split.statements.find((s) => s.start <= note.start && note.start <= s.end);
+    if (note.kind === 'psql-meta-command') {
+      const level = levelOf(D.psqlMetaCommand, config);
+      if (level) push(D.psqlMetaCommand, level, { message: `psql meta-command \`${note.text.trim()}\` is not SQL; pgsafe skips this line (only psql can run it).`, help: 'Run this file with psql, or move the meta-command out of the migration.', start: note.start, end: note.end }, stmt);
+    } else if (note.kind === 'missing-semicolon') {
+      const level = levelOf(D.missingSemicolon, config);
+      if (level) push(D.missingSemicolon, level, { message: 'This statement has no terminating `;` before `StatementEnd`. The migration runner sends the block as one query, so it runs there, but as a plain script (psql, another runner) it would run into the next statement.', help: 'Add the `;`.', start: Math.max(note.start - 1, stmt?.start ?? 0), end: note.end }, stmt);
+    } else {
+      const uses = variableUses.get(note.text);
+      if (uses === undefined) continue; // reported once per variable, at its first use
+      variableUses.delete(note.text);
+      const level = levelOf(D.psqlVariable, config);
+      if (level) push(D.psqlVariable, level, { message: `psql variable \`${note.text}\` (${uses} use${uses === 1 ? '' : 's'} in this file) is substituted by the migration runner before the file runs; pgsafe checked those statements with a placeholder name in its place.`, help: 'Findings in those statements refer to the placeholder. If the placeholder is intended, turn psql-variable off for this folder in pgsafe.config.json.', start: note.start, end: note.end }, stmt);
+    }
   }
 
   const rules = activeRules(config);

@@ -17,8 +17,9 @@ export function isGlob(p: string): boolean {
 }
 
 /** Numbers compare as numbers (9_x.sql before 10_x.sql), like most migration runners order files. */
+const collator = new Intl.Collator('en', { numeric: true });
 export function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return collator.compare(a, b);
 }
 
 function walk(dir: string, out: string[]): void {

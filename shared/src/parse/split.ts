@@ -10,7 +10,7 @@ import type { Statement } from './statement';
 import { skipTrivia, trimEnd, type Comment } from './trivia';
 
 export interface SourceNote {
-  kind: 'psql-meta-command' | 'psql-variable';
+  kind: 'psql-meta-command' | 'psql-variable' | 'missing-semicolon';
   start: number;
   end: number;
   text: string;
@@ -28,13 +28,24 @@ interface Chunk {
   start: number;
   end: number;
   section: Section;
+  /** The chunk ends at a goose/sql-migrate StatementEnd marker. */
+  forcedEnd: boolean;
 }
 
 export function splitStatements(text: string, defaultDirection: Direction = 'up'): SplitResult {
   const layout = layoutSections(text, defaultDirection);
   const notes: SourceNote[] = [];
   const statements: Statement[] = [];
-  for (const chunk of chunksOf(layout)) splitChunk(text, chunk, statements, notes);
+  for (const chunk of chunksOf(layout)) {
+    const before = statements.length;
+    splitChunk(text, chunk, statements, notes);
+    const last = statements[statements.length - 1];
+    if (chunk.forcedEnd && statements.length > before && last.terminator === undefined && !last.error) {
+      // goose sends a StatementBegin/End block as one query, so this works under goose; run as a
+      // plain script (psql, another runner) the statement would run into the next one.
+      notes.push({ kind: 'missing-semicolon', start: last.end, end: last.end, text: last.text });
+    }
+  }
 
   let prevEnd = 0;
   for (let i = 0; i < statements.length; i++) {
@@ -54,11 +65,11 @@ function chunksOf(layout: SectionLayout): Chunk[] {
     let start = section.start;
     for (const b of layout.forcedBoundaries) {
       if (b > start && b < section.end) {
-        chunks.push({ start, end: b, section });
+        chunks.push({ start, end: b, section, forcedEnd: true });
         start = b;
       }
     }
-    chunks.push({ start, end: section.end, section });
+    chunks.push({ start, end: section.end, section, forcedEnd: false });
   }
   return chunks;
 }
