@@ -69,4 +69,17 @@ const transpile = build({
 });
 
 await Promise.all([bundleCli, transpile]);
+
+// The published JSON schema of pgsafe.config.json lists the rule ids, so it is generated.
+{
+  const { createRequire } = await import('node:module');
+  const req = createRequire(import.meta.url);
+  const { allRuleMetas } = req(join(root, 'out/shared/src/engine.js'));
+  const { configJsonSchema } = req(join(root, 'out/shared/src/config/schema.js'));
+  const schema = JSON.stringify(configJsonSchema(allRuleMetas().map((m) => m.id)), null, 2) + '\n';
+  const target = join(root, 'schema/pgsafe.config.schema.json');
+  let old = '';
+  try { old = readFileSync(target, 'utf8'); } catch {}
+  if (old !== schema) writeFileSync(target, schema);
+}
 console.log(`built dist/pgsafe.js and ${sources.length} files into ${relative(process.cwd(), join(root, 'out')) || 'out'}/`);
