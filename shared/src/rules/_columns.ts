@@ -1,0 +1,123 @@
+// Helpers shared by the constraint and column rules (group "columns"). The leading underscore
+// keeps this file out of the rule registry.
+import { listName, sameName, type QName } from '../ast/names';
+import type { TypeRef } from '../ast/types';
+import type { RuleContext } from '../context/rule-context';
+import type { Statement } from '../parse/statement';
+
+/** The constraints of a ColumnDef (DEFAULT, NOT NULL, CHECK, IDENTITY, GENERATED, …). */
+export function columnConstraints(def: any): any[] {
+  return (def?.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
+}
+
+/** `NULL` or `NULL::type` */
+export function isNullConst(expr: any): boolean {
+  return !!expr?.A_Const?.isnull || (!!expr?.TypeCast && isNullConst(expr.TypeCast.arg));
+}
+
+/** Is it a VIRTUAL generated column (PostgreSQL 18; the default when neither STORED nor VIRTUAL is written)? */
+export function isVirtualGenerated(c: any): boolean {
+  return c?.contype === 'CONSTR_GENERATED' && (c.generated_kind === 'v' || c.generated_kind === 'ATTRIBUTE_GENERATED_VIRTUAL');
+}
+
+/** Range from a parse-tree location to the end of the token run there (a name or a type such as
+ *  `pg_catalog.json[]`), for underlining one column instead of the rest of the statement. */
+export function spanAt(stmt: Statement, location: number | undefined, pattern = /^(?:"(?:[^"]|"")*"|[\w$.]+)(?:\s*\(\s*[\d\s,]*\))?(?:\s*\[\s*\d*\s*\])*/): { start: number; end: number } {
+  if (location === undefined || location < 0) return { start: stmt.start, end: stmt.end };
+  const start = stmt.loc(location);
+  if (start < stmt.start || start >= stmt.end) return { start: stmt.start, end: stmt.end };
+  const rest = stmt.text.slice(start - stmt.start);
+  const m = pattern.exec(rest);
+  return { start, end: m && m[0].length > 0 ? start + m[0].length : stmt.end };
+}
+
+/** From the column name of a ColumnDef to the end of its type (`payload json`). */
+export function columnSpan(stmt: Statement, def: any): { start: number; end: number } {
+  const head = spanAt(stmt, def?.location);
+  const type = spanAt(stmt, def?.typeName?.location);
+  if (head.start === stmt.start && head.end === stmt.end) return type;
+  if (type.start === stmt.start && type.end === stmt.end) return head;
+  return { start: Math.min(head.start, type.start), end: Math.max(head.end, type.end) };
+}
+
+/** Column names of a constraint's key list. */
+export function keyList(c: any): string[] {
+  return (c?.keys ?? []).map((k: any) => k?.String?.sval).filter((s: unknown): s is string => typeof s === 'string');
+}
+
+/** How a statement's transaction came about, for messages. */
+export function transactionWhy(ctx: RuleContext): string {
+  return ctx.tx.source === 'begin' ? 'the BEGIN earlier in this file opened a transaction block' : ctx.tx.reason;
+}
+
+/** Where to move a statement so it runs in its own transaction, by how the transaction was opened. */
+export function separateTransactionAdvice(ctx: RuleContext): string {
+  if (ctx.tx.source === 'begin') return 'put a COMMIT between them (or move the second statement to a later migration)';
+  const r = ctx.tx.reason;
+  if (r.includes('goose') || r.includes('sql-migrate') || r.includes('dbmate') || r.includes('tern') || r.includes('node-pg-migrate') || r.includes('runner')) {
+    return 'move the second statement to the next migration file (the runner wraps each migration in its own transaction)';
+  }
+  return 'run the second statement in a separate transaction (a later migration)';
+}
+
+/** The NOT NULL step of the expand recipes, correct for the PostgreSQL major. */
+export function notNullRecipe(table: string, column: string, pgVersion: number): string {
+  if (pgVersion >= 18) return `ALTER TABLE ${table} ADD CONSTRAINT ${column}_not_null NOT NULL ${column} NOT VALID, then VALIDATE CONSTRAINT ${column}_not_null in a separate transaction`;
+  if (pgVersion >= 12) return `ADD CONSTRAINT … CHECK (${column} IS NOT NULL) NOT VALID, VALIDATE it in a separate transaction, then SET NOT NULL (no scan on PostgreSQL ${pgVersion}) and drop the check`;
+  return `ADD CONSTRAINT … CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction (before PostgreSQL 12, SET NOT NULL always scans, so keep the CHECK instead)`;
+}
+
+export interface DomainFacts {
+  name: QName;
+  /** Created by a statement earlier in this file. */
+  createdInFile: boolean;
+  /** Constraints it is known to have (CHECK / NOT NULL), from CREATE DOMAIN or ALTER DOMAIN earlier in the file. */
+  constraints: string[];
+}
+
+/** Domains seen in the statements before `stmt` (the catalog does not model domains). */
+export function domainsBefore(ctx: RuleContext, stmt: Statement): DomainFacts[] {
+  const out: DomainFacts[] = [];
+  const find = (q: QName) => out.find((d) => sameName(d.name, q));
+  for (const s of ctx.statements) {
+    if (s.index >= stmt.index) break;
+    const n = s.node;
+    if (!n) continue;
+    if (s.kind === 'CreateDomainStmt') {
+      const name = listName(n.domainname);
+      if (!name) continue;
+      const cons = (n.constraints ?? []).map((c: any) => c?.Constraint?.contype).filter((t: any) => t === 'CONSTR_CHECK' || t === 'CONSTR_NOTNULL');
+      const existing = find(name);
+      if (existing) {
+        existing.createdInFile = true;
+        existing.constraints = cons;
+      } else out.push({ name, createdInFile: true, constraints: cons });
+    } else if (s.kind === 'AlterDomainStmt') {
+      const name = listName(n.typeName);
+      if (!name) continue;
+      let d = find(name);
+      if (!d) {
+        d = { name, createdInFile: false, constraints: [] };
+        out.push(d);
+      }
+      if (n.subtype === 'C' && ['CONSTR_CHECK', 'CONSTR_NOTNULL'].includes(n.def?.Constraint?.contype)) d.constraints.push(n.def.Constraint.contype);
+      if (n.subtype === 'O') d.constraints.push('CONSTR_NOTNULL'); // SET NOT NULL
+    } else if (s.kind === 'DropStmt' && n.removeType === 'OBJECT_DOMAIN') {
+      for (const o of n.objects ?? []) {
+        const items = o?.TypeName?.names ?? o?.List?.items;
+        const q = listName(items);
+        if (!q) continue;
+        const i = out.findIndex((d) => sameName(d.name, q));
+        if (i !== -1) out.splice(i, 1);
+      }
+    }
+  }
+  return out;
+}
+
+/** The domain a column type names, when the file told us about it. */
+export function domainOf(domains: DomainFacts[], t: TypeRef | undefined): DomainFacts | undefined {
+  if (!t || t.array) return undefined;
+  const q: QName = t.schema ? { schema: t.schema, name: t.name } : { name: t.name };
+  return domains.find((d) => sameName(d.name, q));
+}

@@ -1,0 +1,82 @@
+// Shared code of the drop / rename / maintenance / partition / trigger rules (group "drops").
+import { listName, rangeVarName, sameName, type QName } from '../ast/names';
+import type { RuleContext } from '../context/rule-context';
+import type { Statement } from '../parse/statement';
+
+/** Parsed statements of the up part that come before `stmt` in the file. */
+export function earlierStatements(ctx: RuleContext, stmt: Statement): Statement[] {
+  return ctx.statements.filter((s) => s.start < stmt.start && s.node && !s.error && s.section.direction === 'up');
+}
+
+/** Parsed statements of the same section that come after `stmt`. */
+export function laterStatements(ctx: RuleContext, stmt: Statement): Statement[] {
+  return ctx.statements.filter((s) => s.start >= stmt.end && s.node && !s.error && s.section === stmt.section);
+}
+
+export type ObjectKind = 'schema' | 'database' | 'type' | 'function' | 'extension';
+
+/** Name of the object a CREATE statement makes, by kind (undefined when it makes something else). */
+function createdName(s: Statement, kind: ObjectKind): QName | undefined {
+  const n = s.node;
+  if (!n) return undefined;
+  switch (kind) {
+    case 'schema':
+      if (s.kind !== 'CreateSchemaStmt') return undefined;
+      return n.schemaname ? { name: n.schemaname } : n.authrole?.rolename ? { name: n.authrole.rolename } : undefined;
+    case 'database':
+      return s.kind === 'CreatedbStmt' && n.dbname ? { name: n.dbname } : undefined;
+    case 'type':
+      if (s.kind === 'CompositeTypeStmt') return rangeVarName(n.typevar);
+      if (s.kind === 'CreateEnumStmt' || s.kind === 'CreateRangeStmt') return listName(n.typeName);
+      if (s.kind === 'CreateDomainStmt') return listName(n.domainname);
+      if (s.kind === 'DefineStmt' && n.kind === 'OBJECT_TYPE') return listName(n.defnames);
+      return undefined;
+    case 'function':
+      return s.kind === 'CreateFunctionStmt' ? listName(n.funcname) : undefined;
+    case 'extension':
+      return s.kind === 'CreateExtensionStmt' && n.extname ? { name: n.extname } : undefined;
+  }
+}
+
+/** Was an object of this kind and name created earlier in the file (so nobody else uses it yet)? */
+export function createdEarlier(ctx: RuleContext, stmt: Statement, kind: ObjectKind, q: QName | undefined): boolean {
+  if (!q) return false;
+  return earlierStatements(ctx, stmt).some((s) => {
+    const made = createdName(s, kind);
+    return !!made && sameName(made, q);
+  });
+}
+
+/**
+ * For the CONCURRENTLY forms that cannot run in a transaction block: a sentence telling the user
+ * that this statement is in one and how to get out of it ('' when it is not in one).
+ */
+export function outsideTransactionNote(ctx: RuleContext, form: string): string {
+  if (!ctx.tx.inTransaction) return '';
+  const why = ctx.tx.source === 'begin' ? 'the BEGIN earlier in this file' : ctx.tx.reason;
+  const how = ctx.tx.source === 'begin'
+    ? 'COMMIT before it, or move it to its own migration'
+    : ctx.tx.reason.includes('goose')
+      ? 'move it to its own migration file marked `-- +goose NO TRANSACTION`'
+      : ctx.tx.reason.includes('dbmate')
+        ? 'move it to its own migration marked `-- migrate:up transaction:false`'
+        : ctx.tx.reason.includes('sql-migrate')
+          ? 'move it to its own migration marked `-- +migrate Up notransaction`'
+          : 'move it to its own migration that runs without a transaction';
+  return ` ${form} cannot run inside a transaction block, and this statement is in one (${why}): ${how}.`;
+}
+
+/** "a", "a and b", "a, b and c" */
+export function joinNames(names: string[]): string {
+  if (names.length <= 1) return names[0] ?? '';
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** `VACUUM (FULL false)` and friends: the option is off when its argument says so. */
+export function optionIsOn(arg: any): boolean {
+  if (!arg) return true;
+  if (arg.Boolean) return arg.Boolean.boolval === true;
+  if (arg.Integer) return (arg.Integer.ival ?? 0) !== 0;
+  const s = String(arg.String?.sval ?? arg.A_Const?.sval?.sval ?? '').toLowerCase();
+  return !['false', 'off', 'no', '0'].includes(s);
+}

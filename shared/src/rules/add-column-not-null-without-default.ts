@@ -1,0 +1,41 @@
+import { defineRule, docsUrl, type RuleReport } from './types';
+import { alterCommands, name, rangeAt } from './_helpers';
+import { columnConstraints, isNullConst, notNullRecipe } from './_columns';
+import { SERIAL_TYPES, typeRef } from '../ast/types';
+
+export default defineRule({
+  meta: {
+    id: 'add-column-not-null-without-default',
+    category: 'hazard',
+    defaultLevel: 'error',
+    description: 'ADD COLUMN … NOT NULL without a DEFAULT fails as soon as the table has a row.',
+    docs: docsUrl('add-column-not-null-without-default'),
+    fixable: true,
+  },
+  check(stmt, ctx) {
+    const out: RuleReport[] = [];
+    for (const { table, cmd } of alterCommands(stmt)) {
+      if (cmd.subtype !== 'AT_AddColumn' || ctx.isNew(table)) continue;
+      const def = cmd.def?.ColumnDef;
+      const cons = columnConstraints(def);
+      const notNull = cons.find((c) => c.contype === 'CONSTR_NOTNULL');
+      if (!notNull) continue;
+      // Values for existing rows come from a default, a sequence (serial, identity) or an expression.
+      const t = typeRef(def?.typeName);
+      if (t && SERIAL_TYPES.has(t.name)) continue;
+      if (cons.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED')) continue;
+      if (cons.some((c) => c.contype === 'CONSTR_DEFAULT' && !isNullConst(c.raw_expr))) continue;
+      const col: string = def.colname;
+      const tn = name(table);
+      const constant = ctx.pgVersion >= 11
+        ? ` If one constant value suits every existing row, \`ADD COLUMN ${col} <type> NOT NULL DEFAULT <constant>\` is instant on PostgreSQL 11+ (no rewrite).`
+        : '';
+      out.push({
+        ...rangeAt(stmt, notNull.location ?? def?.location),
+        message: `ADD COLUMN ${col} … NOT NULL has no DEFAULT, so every existing row of ${tn} would get NULL in ${col}: the statement fails with "column \\"${col}\\" of relation \\"${table.name}\\" contains null values" as soon as ${tn} has a row (it passes only on an empty table, e.g. in development).`,
+        help: `Add the column nullable (\`ALTER TABLE ${tn} ADD COLUMN ${col} <type>;\`), deploy code that writes it, backfill existing rows in batches, then make it NOT NULL without a long lock: ${notNullRecipe(tn, col, ctx.pgVersion)}.${constant}`,
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,33 @@
+import { defineRule, docsUrl } from './types';
+import { lockPhrase, name } from './_helpers';
+import { listName, type QName } from '../ast/names';
+import { joinNames } from './_drops';
+
+export default defineRule({
+  meta: {
+    id: 'drop-table',
+    category: 'hazard',
+    defaultLevel: 'warn',
+    description: 'DROP TABLE of an existing table: its rows are gone for good, running code that uses it breaks, and the tables its foreign keys reference are locked too.',
+    docs: docsUrl('drop-table'),
+    fixable: false,
+  },
+  check(stmt, ctx) {
+    if (stmt.kind !== 'DropStmt' || stmt.node?.removeType !== 'OBJECT_TABLE') return undefined;
+    const tables: QName[] = (stmt.node.objects ?? [])
+      .map((o: any) => listName(o.List?.items))
+      .filter((q: QName | undefined): q is QName => !!q && !ctx.isNew(q));
+    if (tables.length === 0) return undefined;
+    const first = tables[0];
+    const list = joinNames(tables.map(name));
+    const referenced = ctx.locks.filter((l) => l.role === 'referenced' && !ctx.isNew(l.relation)).map((l) => name(l.relation));
+    const refs = [...new Set(referenced)];
+    const fkLocks = refs.length
+      ? `, and the same lock on ${joinNames(refs)}, which ${tables.length > 1 ? 'their' : 'its'} foreign keys reference`
+      : `, and the same lock on every table ${tables.length > 1 ? 'their' : 'its'} foreign keys reference`;
+    return {
+      message: `DROP TABLE ${list} deletes ${tables.length > 1 ? 'the tables and all their rows' : 'the table and all its rows'} irreversibly; running code that still uses ${tables.length > 1 ? 'them' : 'it'} fails as soon as this commits. It takes ${lockPhrase('ACCESS EXCLUSIVE', first)}${tables.length > 1 ? ' (and on each table dropped)' : ''}${fkLocks}.`,
+      help: `Stop using ${list} in the application and deploy first (renaming ${tables.length > 1 ? 'them' : 'it'} beforehand makes a missed use fail loudly while a rename back still undoes it). Back up the data (\`pg_dump -t ${first.name}\`). Drop ${tables.length > 1 ? 'their' : 'its'} foreign keys first, each in its own short statement (\`ALTER TABLE ${name(first)} DROP CONSTRAINT …\` with a lock_timeout), so the DROP TABLE locks no other table. Then drop it in a later migration and acknowledge with \`-- pgsafe-ignore drop-table\`.`,
+    };
+  },
+});
