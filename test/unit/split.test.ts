@@ -112,3 +112,20 @@ test('down files are a down section as a whole', async () => {
   const r = splitStatements('DROP TABLE x;', 'down');
   assert.equal(r.statements[0].section.direction, 'down');
 });
+
+test('large sections parsed in pieces give the same statements as one parse, even with ;-ended lines inside bodies and strings', async () => {
+  await ensureParser();
+  const parts: string[] = [];
+  for (let i = 0; i < 600; i++) {
+    parts.push(`ALTER TABLE t_${i} ADD COLUMN c_${i} text;`);
+    if (i % 50 === 0) parts.push(`CREATE FUNCTION f_${i}() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  PERFORM 1;\n  PERFORM 2;\nEND $$;`);
+    if (i % 70 === 0) parts.push(`INSERT INTO notes VALUES ('line one;\nline two;\n');`);
+    if (i % 90 === 0) parts.push(`/* a comment;\n spanning lines; */ SELECT ${i};`);
+  }
+  const sql = parts.join('\n') + '\n';
+  assert.ok(sql.length > 40000);
+  const { statements } = splitStatements(sql);
+  assert.equal(statements.length, parts.length);
+  assert.ok(statements.every((s) => !s.error && s.kind));
+  assert.deepEqual(statements.map((s) => s.text), parts.map((p) => p.replace(/^\/\*[\s\S]*?\*\/ /, '').replace(/;$/, '')));
+});

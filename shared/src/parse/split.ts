@@ -91,9 +91,13 @@ function newStatement(section: Section, start: number, end: number, text: string
   };
 }
 
+/** Sections larger than this are parsed in pieces of about this size (see parseInPieces). */
+const PIECE_CHARS = 16384;
+
 function splitChunk(text: string, chunk: Chunk, out: Statement[], notes: SourceNote[]): void {
   const chunkText = text.slice(chunk.start, chunk.end);
   if (skipTrivia(chunkText, 0, chunkText.length) === chunkText.length) return; // comments only
+  if (chunkText.length > 2 * PIECE_CHARS && parseInPieces(text, chunk, chunkText, out)) return;
   const whole = parseSql(chunkText);
   if (whole.ok) {
     fromParse(text, chunk, chunkText, whole.result, out, []);
@@ -121,6 +125,43 @@ function splitChunk(text: string, chunk: Chunk, out: Statement[], notes: SourceN
     }
   }
   fromTokens(text, chunk, parseText, tokens, bytes, meta, placeholders, out);
+}
+
+/**
+ * Large sections: parse pieces cut after lines that end with `;`. A cut inside a string, comment,
+ * dollar quote, parenthesis or BEGIN ATOMIC body leaves the piece before it unterminated, which the
+ * parser rejects, so when every piece parses, every cut was a statement boundary and the result
+ * equals one parse of the whole section. Many smaller parses are markedly faster than one huge
+ * one (less WASM memory growth, smaller JSON documents). Any failure: the caller starts over.
+ */
+function parseInPieces(text: string, chunk: Chunk, chunkText: string, out: Statement[]): boolean {
+  const pieces: { start: number; end: number; result: RawParsed }[] = [];
+  let pos = 0;
+  while (pos < chunkText.length) {
+    let end = chunkText.length;
+    let nl = chunkText.indexOf('\n', pos + PIECE_CHARS);
+    while (nl !== -1 && chunkText.length - nl > PIECE_CHARS / 2) {
+      let e = nl;
+      while (e > pos && (chunkText.charCodeAt(e - 1) === 13 || chunkText.charCodeAt(e - 1) === 32 || chunkText.charCodeAt(e - 1) === 9)) e--;
+      if (chunkText.charCodeAt(e - 1) === 59) {
+        end = nl + 1;
+        break;
+      }
+      nl = chunkText.indexOf('\n', nl + 1);
+    }
+    const pieceText = chunkText.slice(pos, end);
+    if (skipTrivia(pieceText, 0, pieceText.length) < pieceText.length) {
+      const r = parseSql(pieceText);
+      if (!r.ok) return false;
+      pieces.push({ start: pos, end, result: r.result });
+    }
+    pos = end;
+  }
+  for (const p of pieces) {
+    const sub: Chunk = { start: chunk.start + p.start, end: chunk.start + p.end, section: chunk.section, forcedEnd: chunk.forcedEnd && p.end === chunkText.length };
+    fromParse(text, sub, text.slice(sub.start, sub.end), p.result, out, []);
+  }
+  return true;
 }
 
 /** Statements from a successful parse of a whole chunk. */

@@ -1,6 +1,6 @@
 // Helpers shared by the constraint and column rules (group "columns"). The leading underscore
 // keeps this file out of the rule registry.
-import { listName, sameName, type QName } from '../ast/names';
+import { displayName, listName, sameName, type QName } from '../ast/names';
 import type { TypeRef } from '../ast/types';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
@@ -50,21 +50,23 @@ export function transactionWhy(ctx: RuleContext): string {
   return ctx.tx.source === 'begin' ? 'the BEGIN earlier in this file opened a transaction block' : ctx.tx.reason;
 }
 
-/** Where to move a statement so it runs in its own transaction, by how the transaction was opened. */
-export function separateTransactionAdvice(ctx: RuleContext): string {
-  if (ctx.tx.source === 'begin') return 'put a COMMIT between them (or move the second statement to a later migration)';
+/** Where to move `what` (a statement) so it runs in its own transaction, by how the transaction was opened. */
+export function separateTransactionAdvice(ctx: RuleContext, what: string): string {
+  if (ctx.tx.source === 'begin') return `put a COMMIT before ${what} (or move it to a later migration)`;
   const r = ctx.tx.reason;
-  if (r.includes('goose') || r.includes('sql-migrate') || r.includes('dbmate') || r.includes('tern') || r.includes('node-pg-migrate') || r.includes('runner')) {
-    return 'move the second statement to the next migration file (the runner wraps each migration in its own transaction)';
+  if (/goose|sql-migrate|dbmate|tern|node-pg-migrate|runner/.test(r)) {
+    return `move ${what} to the next migration file (the runner wraps each migration in its own transaction)`;
   }
-  return 'run the second statement in a separate transaction (a later migration)';
+  return `run ${what} in a separate transaction (a later migration)`;
 }
 
 /** The NOT NULL step of the expand recipes, correct for the PostgreSQL major. */
-export function notNullRecipe(table: string, column: string, pgVersion: number): string {
-  if (pgVersion >= 18) return `ALTER TABLE ${table} ADD CONSTRAINT ${column}_not_null NOT NULL ${column} NOT VALID, then VALIDATE CONSTRAINT ${column}_not_null in a separate transaction`;
-  if (pgVersion >= 12) return `ADD CONSTRAINT … CHECK (${column} IS NOT NULL) NOT VALID, VALIDATE it in a separate transaction, then SET NOT NULL (no scan on PostgreSQL ${pgVersion}) and drop the check`;
-  return `ADD CONSTRAINT … CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it in a separate transaction (before PostgreSQL 12, SET NOT NULL always scans, so keep the CHECK instead)`;
+export function notNullRecipe(table: QName, column: string, pgVersion: number): string {
+  const t = displayName(table);
+  const k = `${table.name}_${column}_not_null`;
+  if (pgVersion >= 18) return `\`ALTER TABLE ${t} ADD CONSTRAINT ${k} NOT NULL ${column} NOT VALID;\`, then \`ALTER TABLE ${t} VALIDATE CONSTRAINT ${k};\` in a separate transaction`;
+  if (pgVersion >= 12) return `\`ALTER TABLE ${t} ADD CONSTRAINT ${k} CHECK (${column} IS NOT NULL) NOT VALID;\`, VALIDATE CONSTRAINT ${k} in a separate transaction, then SET NOT NULL (no scan on PostgreSQL ${pgVersion} once the check is validated) and drop the check`;
+  return `\`ALTER TABLE ${t} ADD CONSTRAINT ${k} CHECK (${column} IS NOT NULL) NOT VALID;\` and VALIDATE CONSTRAINT ${k} in a separate transaction (before PostgreSQL 12, SET NOT NULL always scans, so keep the CHECK instead)`;
 }
 
 export interface DomainFacts {

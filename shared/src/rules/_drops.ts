@@ -80,3 +80,24 @@ export function optionIsOn(arg: any): boolean {
   const s = String(arg.String?.sval ?? arg.A_Const?.sval?.sval ?? '').toLowerCase();
   return !['false', 'off', 'no', '0'].includes(s);
 }
+
+/** A DEFAULT partition of `parent` created or attached earlier in this file (CONCURRENTLY refuses those). */
+export function defaultPartitionSeen(ctx: RuleContext, stmt: Statement, parent: QName): QName | undefined {
+  let found: QName | undefined;
+  for (const s of earlierStatements(ctx, stmt)) {
+    const n = s.node ?? {};
+    if (s.kind === 'CreateStmt' && n?.partbound?.is_default) {
+      const p = rangeVarName(n.inhRelations?.[0]?.RangeVar);
+      if (p && sameName(p, parent)) found = rangeVarName(n.relation);
+    } else if (s.kind === 'AlterTableStmt' && rangeVarName(n?.relation) && sameName(rangeVarName(n.relation)!, parent)) {
+      for (const c of n.cmds ?? []) {
+        const pc = c.AlterTableCmd?.def?.PartitionCmd;
+        const child = rangeVarName(pc?.name);
+        if (c.AlterTableCmd?.subtype === 'AT_AttachPartition' && pc?.bound?.is_default) found = child;
+        if (c.AlterTableCmd?.subtype === 'AT_DetachPartition' && found && child && sameName(child, found)) found = undefined;
+      }
+    }
+  }
+  return found;
+}
+

@@ -1,7 +1,7 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, name, rangeAt } from './_helpers';
 import { columnConstraints, isNullConst, notNullRecipe } from './_columns';
-import { SERIAL_TYPES, typeRef } from '../ast/types';
+import { SERIAL_TYPES, typeRef, typeToString } from '../ast/types';
 
 export default defineRule({
   meta: {
@@ -26,14 +26,15 @@ export default defineRule({
       if (cons.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED')) continue;
       if (cons.some((c) => c.contype === 'CONSTR_DEFAULT' && !isNullConst(c.raw_expr))) continue;
       const col: string = def.colname;
+      const typeText = t ? typeToString(t) : '<type>';
       const tn = name(table);
       const constant = ctx.pgVersion >= 11
-        ? ` If one constant value suits every existing row, \`ADD COLUMN ${col} <type> NOT NULL DEFAULT <constant>\` is instant on PostgreSQL 11+ (no rewrite).`
+        ? ` If one constant value suits every existing row, \`ADD COLUMN ${col} ${typeText} NOT NULL DEFAULT <constant>\` is instant on PostgreSQL 11+ (no rewrite).`
         : '';
       out.push({
         ...rangeAt(stmt, notNull.location ?? def?.location),
         message: `ADD COLUMN ${col} … NOT NULL has no DEFAULT, so every existing row of ${tn} would get NULL in ${col}: the statement fails with "column \\"${col}\\" of relation \\"${table.name}\\" contains null values" as soon as ${tn} has a row (it passes only on an empty table, e.g. in development).`,
-        help: `Add the column nullable (\`ALTER TABLE ${tn} ADD COLUMN ${col} <type>;\`), deploy code that writes it, backfill existing rows in batches, then make it NOT NULL without a long lock: ${notNullRecipe(tn, col, ctx.pgVersion)}.${constant}`,
+        help: `Add the column nullable (\`ALTER TABLE ${tn} ADD COLUMN ${col} ${typeText};\`), deploy code that writes it, backfill existing rows in batches, then make it NOT NULL without a long lock: ${notNullRecipe(table, col, ctx.pgVersion)}.${constant}`,
       });
     }
     return out;

@@ -2,6 +2,7 @@ import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
 import { columnConstraints, isNullConst, notNullRecipe } from './_columns';
 import { expressionVolatility } from '../ast/volatility';
+import { typeRef, typeToString } from '../ast/types';
 
 export default defineRule({
   meta: {
@@ -31,12 +32,14 @@ export default defineRule({
         why = `${v.culprit === 'a subquery' ? 'the default contains a subquery' : `${v.culprit ? `${v.culprit}()` : 'the default'} is VOLATILE`}, so PostgreSQL evaluates it once per existing row`;
       }
       const notNull = cons.some((c) => c.contype === 'CONSTR_NOTNULL');
+      const typ = typeRef(def?.typeName);
+      const typeText = typ ? typeToString(typ) : '<type>';
       const steps = [
-        `\`ALTER TABLE ${t} ADD COLUMN ${col} <type>;\` with no default and no NOT NULL (instant)`,
+        `\`ALTER TABLE ${t} ADD COLUMN ${col} ${typeText};\` with no default and no NOT NULL (instant)`,
         `\`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT …;\` (instant; applies to new rows only)`,
         `backfill the existing rows in batches (\`UPDATE ${t} SET ${col} = … WHERE <key range> AND ${col} IS NULL\`, committing between batches)`,
       ];
-      if (notNull) steps.push(`then make it NOT NULL: ${notNullRecipe(t, col, ctx.pgVersion)}`);
+      if (notNull) steps.push(`then make it NOT NULL: ${notNullRecipe(table, col, ctx.pgVersion)}`);
       out.push({
         ...rangeAt(stmt, dflt.location ?? def?.location),
         message: `ADD COLUMN ${col} … DEFAULT rewrites ${t} and all its indexes: ${why}. The rewrite holds ${lockPhrase('ACCESS EXCLUSIVE', table)}, for as long as it takes to copy the table.`,

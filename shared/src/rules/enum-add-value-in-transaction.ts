@@ -70,8 +70,10 @@ export default defineRule({
       seen.add(s);
       out.push({
         ...literalRange(stmt, value.location),
-        message: `'${s}' was added to enum ${displayName(type)} earlier in this transaction, and a new enum value cannot be used until the transaction that added it commits: this statement fails with "unsafe use of new value '${s}' of enum type ${displayName(type)}" (SQLSTATE 55P04) and the whole migration rolls back.`,
-        help: `Commit the ALTER TYPE … ADD VALUE first: put it in its own earlier migration (or COMMIT after it, in a file the runner does not wrap in a transaction), then use '${s}' in a later transaction. ${ctx.tx.source === 'runner' ? `This migration runs in a transaction because ${ctx.tx.reason}.` : ''}`.trim(),
+        message: `'${s}' was added to enum ${displayName(type)} earlier in this transaction, and a new enum value cannot be used until the transaction that added it commits: this statement fails with "unsafe use of new value \"${s}\" of enum type ${displayName(type)}" (SQLSTATE 55P04) and the whole migration rolls back.`,
+        help: ctx.tx.source === 'begin'
+          ? `Commit the ALTER TYPE … ADD VALUE before using '${s}': COMMIT right after it and use the value in a new transaction (or in a later migration).`
+          : `Commit the ALTER TYPE … ADD VALUE before using '${s}': put it in its own, earlier migration. This one runs in a single transaction because ${ctx.tx.reason}.`,
         related: related(adder, `'${s}' is added here; it is usable only after COMMIT`),
       });
     });

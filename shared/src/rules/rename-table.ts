@@ -36,7 +36,7 @@ export default defineRule({
   },
   check(stmt, ctx) {
     const n = stmt.node;
-    if (stmt.kind !== 'RenameStmt' || !KINDS[n?.renameType]) return undefined;
+    if (stmt.kind !== 'RenameStmt' || !n || !KINDS[n.renameType]) return undefined;
     const old = targetOf(stmt);
     if (!old || ctx.isNew(old)) return undefined;
     const kind = KINDS[n.renameType];

@@ -56,8 +56,8 @@ export default defineRule({
       if (!add) return;
       const { phrase, blocked } = heldLocks(table, addedConstraint(add, conname));
       out.push({
-        message: `VALIDATE CONSTRAINT ${conname} runs in the same transaction as the ADD CONSTRAINT ${conname} … NOT VALID before it (${transactionWhy(ctx)}). That ADD took ${phrase}, held until the transaction ends, so the validation scan runs under it: ${blocked} for the whole scan, and NOT VALID gains nothing.`,
-        help: `Commit the ADD … NOT VALID first, then validate in a new transaction: ${separateTransactionAdvice(ctx)}. On its own, VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE, which lets reads and writes continue during the scan.`,
+        message: `VALIDATE CONSTRAINT ${conname} runs in the same transaction as the ADD CONSTRAINT ${conname} … NOT VALID before it; they share a transaction because ${transactionWhy(ctx)}. That ADD took ${phrase}, held until the transaction ends, so the validation scan runs under it: ${blocked} for the whole scan, and NOT VALID gains nothing.`,
+        help: `Commit the ADD … NOT VALID first, then validate in a new transaction: ${separateTransactionAdvice(ctx, `the VALIDATE CONSTRAINT`)}. On its own, VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE, which lets reads and writes continue during the scan.`,
         related: related(add, `${conname} is added NOT VALID here, in the same transaction`),
       });
     });

@@ -1,0 +1,44 @@
+import { defineRule, docsUrl, type RuleReport } from './types';
+import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
+import { typeRef, typeToString } from '../ast/types';
+import { alterCmdEffect } from '../locks/catalogue';
+
+export default defineRule({
+  meta: {
+    id: 'alter-column-type-rewrite',
+    category: 'hazard',
+    defaultLevel: 'error',
+    description: 'ALTER COLUMN … TYPE that rewrites the table and rebuilds its indexes under an ACCESS EXCLUSIVE lock.',
+    docs: docsUrl('alter-column-type-rewrite'),
+    fixable: false,
+  },
+  check(stmt, ctx) {
+    const out: RuleReport[] = [];
+    for (const { table, cmd } of alterCommands(stmt)) {
+      if (cmd.subtype !== 'AT_AlterColumnType' || ctx.isNew(table)) continue;
+      const effect = alterCmdEffect(cmd, table, { catalog: ctx.catalog, pgVersion: ctx.pgVersion });
+      // rewriteUnknown: the old type is not known and the change could be a rewrite-free widening.
+      if (!effect.rewrite || effect.rewriteUnknown) continue;
+      const col: string = cmd.name;
+      const colDef = cmd.def?.ColumnDef;
+      const to = typeRef(colDef?.typeName);
+      const from = ctx.catalog.relation(table)?.columns.get(col)?.type;
+      const t = name(table);
+      const using = !!colDef?.raw_default;
+      const why = using
+        ? 'the USING expression is evaluated for every row'
+        : from
+          ? `${typeToString(from)} → ${typeToString(to)} is not a binary-coercible change`
+          : `changing to ${typeToString(to)} converts every stored value`;
+      const tz = from?.name === 'timestamp' && to?.name === 'timestamptz' && !using
+        ? ' (PostgreSQL 12+ skips this rewrite only when the TimeZone setting is UTC, which pgsafe cannot see)'
+        : '';
+      out.push({
+        ...rangeAt(stmt, colDef?.location),
+        message: `ALTER COLUMN ${col} TYPE ${typeToString(to)} rewrites ${t} and rebuilds its indexes — ${why}${tz} — while holding ${lockPhrase('ACCESS EXCLUSIVE', table)}, for the whole rewrite.`,
+        help: `Expand and contract instead: (1) \`ALTER TABLE ${t} ADD COLUMN ${col}_new ${typeToString(to)};\` (2) a trigger that sets ${col}_new from ${col} on INSERT and UPDATE; (3) backfill ${col}_new in batches; (4) build its indexes with CREATE INDEX CONCURRENTLY and its constraints NOT VALID + VALIDATE; (5) in one short transaction, rename ${col} → ${col}_old and ${col}_new → ${col} and drop the trigger; (6) drop ${col}_old once no code reads it.`,
+      });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,60 @@
+import { defineRule, docsUrl } from './types';
+import { related } from './_helpers';
+import { endsTransaction, isBegin, isEmbedded, leadingWords, transactionKind } from './_flow';
+import type { RuleContext } from '../context/rule-context';
+import type { Statement } from '../parse/statement';
+
+/** The next COMMIT/ROLLBACK in the same section after `stmt`. */
+function nextEnd(stmt: Statement, ctx: RuleContext): Statement | undefined {
+  return ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
+}
+
+function optOut(ctx: RuleContext): string {
+  if (ctx.tx.reason.includes('goose')) return 'Remove the BEGIN/COMMIT and let goose wrap the migration; if a statement must run outside a transaction, put it in its own file with `-- +goose NO TRANSACTION`.';
+  if (ctx.tx.reason.includes('dbmate')) return 'Remove the BEGIN/COMMIT and let dbmate wrap the migration; if a statement must run outside a transaction, use `-- migrate:up transaction:false` in its own migration.';
+  if (ctx.tx.reason.includes('sql-migrate')) return 'Remove the BEGIN/COMMIT and let sql-migrate wrap the migration; if a statement must run outside a transaction, use `-- +migrate Up notransaction` in its own migration.';
+  if (ctx.tx.reason.includes('config')) return 'Remove the BEGIN/COMMIT: the runner already wraps the migration in a transaction. If this runner does not, set "transaction" to "auto" or "never" in the pgsafe config.';
+  return 'Remove the BEGIN/COMMIT and let the runner manage the transaction; move statements that must run outside a transaction to their own migration that opts out of it.';
+}
+
+export default defineRule({
+  meta: {
+    id: 'nested-transaction',
+    category: 'hazard',
+    defaultLevel: 'warn',
+    description: 'BEGIN while a transaction is already open (explicit or the migration runner\'s), or COMMIT/ROLLBACK inside the runner\'s transaction.',
+    docs: docsUrl('nested-transaction'),
+    fixable: false,
+  },
+  check(stmt, ctx) {
+    if (stmt.kind !== 'TransactionStmt' || isEmbedded(stmt) || !ctx.tx.inTransaction) return undefined;
+    const word = leadingWords(stmt);
+    if (isBegin(stmt)) {
+      const end = nextEnd(stmt, ctx);
+      const after = end
+        ? `so the ${leadingWords(end)} that follows ends the ${ctx.tx.source === 'runner' ? 'runner\'s' : 'outer'} transaction early, and the statements after it run without a transaction (each one commits on its own; a failure leaves the earlier ones applied)`
+        : 'and does not start a new transaction';
+      if (ctx.tx.source === 'runner') {
+        return {
+          message: `${word} inside the migration runner's transaction (${ctx.tx.reason}): PostgreSQL only warns "there is already a transaction in progress" and ignores it, ${after}.`,
+          help: optOut(ctx),
+          related: related(end, `this ${end ? leadingWords(end) : ''} ends the runner's transaction`),
+        };
+      }
+      return {
+        message: `${word} while the transaction opened by an earlier BEGIN is still open: PostgreSQL does not nest transactions — it warns "there is already a transaction in progress" and ignores this one, ${after}.`,
+        help: 'Remove the inner BEGIN (and its COMMIT), or COMMIT the first transaction before starting the next one. Use SAVEPOINT for a nested unit that can be rolled back on its own.',
+        related: [...related(ctx.tx.begin, 'the open transaction starts here'), ...related(end, 'this ends the outer transaction')],
+      };
+    }
+    const kind = transactionKind(stmt);
+    if (ctx.tx.source !== 'runner' || !endsTransaction(stmt)) return undefined;
+    // A BEGIN earlier in this runner transaction was already reported, together with this end.
+    if (ctx.statements.some((s) => s.index < stmt.index && s.section === stmt.section && isBegin(s))) return undefined;
+    const rollback = kind === 'TRANS_STMT_ROLLBACK';
+    return {
+      message: `${word} inside the migration runner's transaction (${ctx.tx.reason}) ${rollback ? 'rolls back everything the migration did before it' : 'commits the runner\'s transaction early'}: the statements after it run without a transaction (each commits on its own, so a failure leaves a half-applied migration), and the runner's own COMMIT at the end finds no transaction.`,
+      help: optOut(ctx),
+    };
+  },
+});

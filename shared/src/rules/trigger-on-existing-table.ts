@@ -1,0 +1,68 @@
+import { defineRule, docsUrl, type RuleReport } from './types';
+import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
+import { listName, quoteIdent, rangeVarName, type QName } from '../ast/names';
+import type { RuleContext } from '../context/rule-context';
+
+function help(ctx: RuleContext, extra: string): string {
+  const timeout = ctx.session.lockTimeout
+    ? 'The lock is brief but still queues behind long-running queries (the lock_timeout set earlier keeps that wait short).'
+    : `The lock is brief but still queues behind long-running queries, and every query on the table waits behind it: set \`SET ${ctx.tx.inTransaction ? 'LOCAL ' : ''}lock_timeout = '5s';\` before it and retry on timeout.`;
+  return `${timeout} ${extra}`;
+}
+
+const LOGIC = 'Keep the trigger function small and fast, test it at production write rates, and make sure the application deployed alongside expects its effects.';
+
+export default defineRule({
+  meta: {
+    id: 'trigger-on-existing-table',
+    category: 'hazard',
+    defaultLevel: 'warn',
+    description: 'CREATE / DROP / ENABLE / DISABLE TRIGGER on an existing table: locks it and changes what every write to it does.',
+    docs: docsUrl('trigger-on-existing-table'),
+    fixable: false,
+  },
+  check(stmt, ctx) {
+    const n = stmt.node;
+    if (!n) return undefined;
+    if (stmt.kind === 'CreateTrigStmt') {
+      const table = rangeVarName(n.relation);
+      if (!table || ctx.isNew(table)) return undefined;
+      const what = n.isconstraint ? 'CREATE CONSTRAINT TRIGGER' : n.replace ? 'CREATE OR REPLACE TRIGGER' : 'CREATE TRIGGER';
+      return {
+        ...rangeAt(stmt, n.relation.location),
+        message: `${what} ${quoteIdent(String(n.trigname))} takes ${lockPhrase('SHARE ROW EXCLUSIVE', table)}, and from then on its function runs on every matching write to ${name(table)}: its cost and its errors become part of the application's INSERT, UPDATE and DELETE statements.`,
+        help: help(ctx, LOGIC),
+      };
+    }
+    if (stmt.kind === 'DropStmt' && n.removeType === 'OBJECT_TRIGGER') {
+      const out: RuleReport[] = [];
+      for (const o of n.objects ?? []) {
+        const items: any[] = o.List?.items ?? [];
+        const table: QName | undefined = listName(items.slice(0, -1));
+        const trig = items[items.length - 1]?.String?.sval;
+        if (!table || ctx.isNew(table)) continue;
+        out.push({
+          message: `DROP TRIGGER ${quoteIdent(String(trig))} takes ${lockPhrase('ACCESS EXCLUSIVE', table)} (briefly), and from then on writes to ${name(table)} no longer run its logic.`,
+          help: help(ctx, 'Make sure no running application code relies on what the trigger did (audit rows, derived columns, sync to another table) before dropping it.'),
+        });
+      }
+      return out;
+    }
+    const out: RuleReport[] = [];
+    for (const { table, cmd } of alterCommands(stmt)) {
+      if (!/^AT_(Enable|Disable)(Always|Replica)?Trig(All|User)?$/.test(String(cmd.subtype)) || ctx.isNew(table)) continue;
+      const disable = String(cmd.subtype).startsWith('AT_Disable');
+      const which = String(cmd.subtype).endsWith('All') ? 'ALL' : String(cmd.subtype).endsWith('User') ? 'USER' : quoteIdent(String(cmd.name));
+      const verb = disable ? 'DISABLE' : cmd.subtype.includes('Always') ? 'ENABLE ALWAYS' : cmd.subtype.includes('Replica') ? 'ENABLE REPLICA' : 'ENABLE';
+      out.push({
+        message: `${verb} TRIGGER ${which} takes ${lockPhrase('SHARE ROW EXCLUSIVE', table)}, and changes what every write to ${name(table)} does, from every session: ${disable
+          ? `writes no longer run ${which === 'ALL' ? 'any trigger — including the internal ones that enforce foreign keys —' : which === 'USER' ? 'the table\'s own triggers' : 'it'} until it is enabled again, so whatever they maintain drifts.`
+          : `${which === 'ALL' || which === 'USER' ? 'the triggers' : 'its function'} run${which === 'ALL' || which === 'USER' ? '' : 's'} on every matching write.`}`,
+        help: help(ctx, disable
+          ? 'Prefer `SET session_replication_role = replica` (or an application-level switch) in the one session that must skip the trigger, instead of disabling it for every session.'
+          : LOGIC),
+      });
+    }
+    return out;
+  },
+});

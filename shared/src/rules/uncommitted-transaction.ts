@@ -1,0 +1,23 @@
+import { defineRule, docsUrl } from './types';
+import { endsTransaction, isBegin, isEmbedded, leadingWords } from './_flow';
+
+export default defineRule({
+  meta: {
+    id: 'uncommitted-transaction',
+    category: 'hazard',
+    defaultLevel: 'error',
+    description: 'BEGIN without a later COMMIT (or ROLLBACK/END) in the same migration: its changes are rolled back when the session ends.',
+    docs: docsUrl('uncommitted-transaction'),
+    fixable: true,
+  },
+  check(stmt, ctx) {
+    if (!isBegin(stmt) || isEmbedded(stmt) || ctx.tx.inTransaction) return undefined; // nested BEGINs: nested-transaction
+    const closed = ctx.statements.some((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
+    if (closed) return undefined;
+    const word = leadingWords(stmt);
+    return {
+      message: `${word} opens a transaction that nothing in this migration commits: when the runner disconnects, PostgreSQL rolls back everything after it — the migration looks applied but its changes are gone — and until then the transaction keeps every lock it took (on a pooled or reused connection, indefinitely).`,
+      help: `Add COMMIT; after the last statement of the transaction${stmt.section.marker ? ' (in the same up section)' : ''}, or remove the ${word} if the runner already wraps the migration in a transaction.`,
+    };
+  },
+});
