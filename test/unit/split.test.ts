@@ -116,7 +116,7 @@ test('down files are a down section as a whole', async () => {
 test('large sections parsed in pieces give the same statements as one parse, even with ;-ended lines inside bodies and strings', async () => {
   await ensureParser();
   const parts: string[] = [];
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < 1500; i++) {
     parts.push(`ALTER TABLE t_${i} ADD COLUMN c_${i} text;`);
     if (i % 50 === 0) parts.push(`CREATE FUNCTION f_${i}() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  PERFORM 1;\n  PERFORM 2;\nEND $$;`);
     if (i % 70 === 0) parts.push(`INSERT INTO notes VALUES ('line one;\nline two;\n');`);
@@ -128,4 +128,20 @@ test('large sections parsed in pieces give the same statements as one parse, eve
   assert.equal(statements.length, parts.length);
   assert.ok(statements.every((s) => !s.error && s.kind));
   assert.deepEqual(statements.map((s) => s.text), parts.map((p) => p.replace(/^\/\*[\s\S]*?\*\/ /, '').replace(/;$/, '')));
+});
+
+test('a piece cut that lands inside a function body or a string is rejected, and the section is parsed whole', async () => {
+  await ensureParser();
+  for (const body of [
+    `CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n${'  PERFORM 1;\n'.repeat(100)}END $$;`,
+    `INSERT INTO notes VALUES ('${'still inside;\n'.repeat(100)}');`,
+  ]) {
+    const head = `SELECT '${'x'.repeat(16300)}';`;
+    const tail = Array.from({ length: 1200 }, (_, i) => `ALTER TABLE t_${i} ADD COLUMN c text;`);
+    const sql = [head, body, ...tail].join('\n');
+    const { statements } = splitStatements(sql);
+    assert.equal(statements.length, 2 + tail.length);
+    assert.equal(statements[1].text, body.slice(0, -1));
+    assert.ok(statements.every((s) => !s.error));
+  }
 });

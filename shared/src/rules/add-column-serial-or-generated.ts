@@ -42,7 +42,7 @@ export default defineRule({
         out.push({
           ...rangeAt(stmt, stored.location),
           message: `ADD COLUMN ${col} … GENERATED ALWAYS AS (…) STORED rewrites ${t} and all its indexes: the expression is computed and stored for every existing row, while holding ${lock}, for the whole rewrite.`,
-          help: `Add a plain nullable column (\`ALTER TABLE ${t} ADD COLUMN ${col} <type>;\`, instant), keep it up to date with a BEFORE INSERT OR UPDATE trigger that computes the expression, and backfill existing rows in batches.${virtual}`,
+          help: `Add a plain nullable column (\`ALTER TABLE ${t} ADD COLUMN ${col} ${typ ? typeToString(typ) : '<type>'};\`, instant), keep it up to date with a BEFORE INSERT OR UPDATE trigger that computes the expression, and backfill existing rows in batches.${virtual}`,
         });
       }
     }

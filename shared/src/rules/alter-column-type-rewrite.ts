@@ -29,7 +29,7 @@ export default defineRule({
         ? 'the USING expression is evaluated for every row'
         : from
           ? `${typeToString(from)} → ${typeToString(to)} is not a binary-coercible change`
-          : `changing to ${typeToString(to)} converts every stored value`;
+          : `pgsafe does not know the current type of ${col}, and no change from another type to ${typeToString(to)} is rewrite-free`;
       const tz = from?.name === 'timestamp' && to?.name === 'timestamptz' && !using
         ? ' (PostgreSQL 12+ skips this rewrite only when the TimeZone setting is UTC, which pgsafe cannot see)'
         : '';

@@ -1,5 +1,5 @@
 import { defineRule, docsUrl } from './types';
-import { lockPhrase, name, rangeAt } from './_helpers';
+import { name, rangeAt } from './_helpers';
 import { rangeVarName } from '../ast/names';
 import { defaultPartitionSeen } from './_drops';
 
@@ -30,7 +30,7 @@ export default defineRule({
     const c = name(child);
     return {
       ...rangeAt(stmt, parentRv?.location),
-      message: `CREATE TABLE ${c} PARTITION OF ${p} takes ${lockPhrase('ACCESS EXCLUSIVE', parent)} — every partition's queries included — until the transaction commits; while it waits behind a long-running query, every new query on ${p} queues behind it.${defaultNote}`,
+      message: `CREATE TABLE ${c} PARTITION OF ${p} takes an ACCESS EXCLUSIVE lock on the partitioned table ${p}, which blocks all reads and writes on every partition until the transaction commits; while it waits behind a long-running query, every new query on ${p} queues behind it.${defaultNote}`,
       help: ctx.pgVersion >= 12
         ? `Create the table on its own and attach it: \`CREATE TABLE ${c} (LIKE ${p} INCLUDING ALL);\` then \`ALTER TABLE ${p} ATTACH PARTITION ${c} FOR VALUES …;\`, which takes only SHARE UPDATE EXCLUSIVE on ${p} (PostgreSQL 12+), so reads and writes continue. If ${c} gets rows before the attach, first add a CHECK constraint matching the bound (NOT VALID, then VALIDATE) so ATTACH skips its scan.`
         : `Before PostgreSQL 12 there is no lighter way (ATTACH PARTITION also takes ACCESS EXCLUSIVE on ${p}): set a short lock_timeout, retry on timeout, and create partitions ahead of need at a quiet time.`,

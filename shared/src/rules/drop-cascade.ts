@@ -18,7 +18,6 @@ const DEPENDENTS: Record<string, string> = {
   OBJECT_FUNCTION: 'column defaults, triggers, indexes, constraints and views that call it',
   OBJECT_PROCEDURE: 'objects that depend on it',
   OBJECT_AGGREGATE: 'views and functions that use it',
-  OBJECT_SCHEMA: 'every object in it (tables with all their rows included) and the objects elsewhere that depend on them',
   OBJECT_EXTENSION: 'every column (with its data), index, view and function that uses its types or functions',
 };
 
@@ -71,7 +70,8 @@ export default defineRule({
   check(stmt, ctx) {
     const n = stmt.node;
     if (!n) return undefined;
-    if (stmt.kind === 'DropStmt' && n.behavior === 'DROP_CASCADE') {
+    // DROP SCHEMA … CASCADE is drop-schema's (one finding per statement for the same loss).
+    if (stmt.kind === 'DropStmt' && n.behavior === 'DROP_CASCADE' && n.removeType !== 'OBJECT_SCHEMA') {
       const objects = (n.objects ?? []).map((o: any) => droppedObject(o, n.removeType, stmt, ctx));
       const existing = objects.filter((o: { isNew: boolean }) => !o.isNew);
       if (existing.length === 0) return undefined;

@@ -22,12 +22,14 @@ export default defineRule({
     const list = joinNames(tables.map(name));
     const referenced = ctx.locks.filter((l) => l.role === 'referenced' && !ctx.isNew(l.relation)).map((l) => name(l.relation));
     const refs = [...new Set(referenced)];
-    const fkLocks = refs.length
-      ? `, and the same lock on ${joinNames(refs)}, which ${tables.length > 1 ? 'their' : 'its'} foreign keys reference`
-      : `, and the same lock on every table ${tables.length > 1 ? 'their' : 'its'} foreign keys reference`;
+    const many = tables.length > 1;
+    const fkTables = refs.length ? `${joinNames(refs)} (which ${many ? 'their' : 'its'} foreign keys reference)` : `every table ${many ? 'their' : 'its'} foreign keys reference`;
+    const locks = many
+      ? `ACCESS EXCLUSIVE locks on ${list} and on ${fkTables}, which block all reads and writes`
+      : `${lockPhrase('ACCESS EXCLUSIVE', first)}, and the same lock on ${fkTables}`;
     return {
-      message: `DROP TABLE ${list} deletes ${tables.length > 1 ? 'the tables and all their rows' : 'the table and all its rows'} irreversibly; running code that still uses ${tables.length > 1 ? 'them' : 'it'} fails as soon as this commits. It takes ${lockPhrase('ACCESS EXCLUSIVE', first)}${tables.length > 1 ? ' (and on each table dropped)' : ''}${fkLocks}.`,
-      help: `Stop using ${list} in the application and deploy first (renaming ${tables.length > 1 ? 'them' : 'it'} beforehand makes a missed use fail loudly while a rename back still undoes it). Back up the data (\`pg_dump -t ${first.name}\`). Drop ${tables.length > 1 ? 'their' : 'its'} foreign keys first, each in its own short statement (\`ALTER TABLE ${name(first)} DROP CONSTRAINT …\` with a lock_timeout), so the DROP TABLE locks no other table. Then drop it in a later migration and acknowledge with \`-- pgsafe-ignore drop-table\`.`,
+      message: `DROP TABLE ${list} deletes ${many ? 'the tables and all their rows' : 'the table and all its rows'} irreversibly; running code that still uses ${many ? 'them' : 'it'} fails as soon as this commits. It takes ${locks}.`,
+      help: `Stop using ${list} in the application and deploy first (renaming ${many ? 'them' : 'it'} beforehand makes a missed use fail loudly while a rename back still undoes it). Back up the data (\`pg_dump -t ${first.name}\`). Drop ${many ? 'their' : 'its'} foreign keys first, each in its own short statement (\`ALTER TABLE ${name(first)} DROP CONSTRAINT …\` with a lock_timeout), so the DROP TABLE locks no other table. Then drop ${many ? 'them' : 'it'} in a later migration and acknowledge with \`-- pgsafe-ignore drop-table\`.`,
     };
   },
 });

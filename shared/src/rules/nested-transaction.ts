@@ -9,6 +9,11 @@ function nextEnd(stmt: Statement, ctx: RuleContext): Statement | undefined {
   return ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
 }
 
+/** The walker's reason, without its own parentheses (it is quoted inside parentheses here). */
+function runnerWhy(ctx: RuleContext): string {
+  return ctx.tx.reason.replace(/ \(config "transaction": "always"\)$/, ', per config "transaction": "always"');
+}
+
 function optOut(ctx: RuleContext): string {
   if (ctx.tx.reason.includes('goose')) return 'Remove the BEGIN/COMMIT and let goose wrap the migration; if a statement must run outside a transaction, put it in its own file with `-- +goose NO TRANSACTION`.';
   if (ctx.tx.reason.includes('dbmate')) return 'Remove the BEGIN/COMMIT and let dbmate wrap the migration; if a statement must run outside a transaction, use `-- migrate:up transaction:false` in its own migration.';
@@ -33,10 +38,10 @@ export default defineRule({
       const end = nextEnd(stmt, ctx);
       const after = end
         ? `so the ${leadingWords(end)} that follows ends the ${ctx.tx.source === 'runner' ? 'runner\'s' : 'outer'} transaction early, and the statements after it run without a transaction (each one commits on its own; a failure leaves the earlier ones applied)`
-        : 'and does not start a new transaction';
+        : 'so it is redundant — and a COMMIT added later to match it would end the transaction early';
       if (ctx.tx.source === 'runner') {
         return {
-          message: `${word} inside the migration runner's transaction (${ctx.tx.reason}): PostgreSQL only warns "there is already a transaction in progress" and ignores it, ${after}.`,
+          message: `${word} inside the migration runner's transaction (${runnerWhy(ctx)}): PostgreSQL only warns "there is already a transaction in progress" and ignores it, ${after}.`,
           help: optOut(ctx),
           related: related(end, `this ${end ? leadingWords(end) : ''} ends the runner's transaction`),
         };
@@ -53,7 +58,7 @@ export default defineRule({
     if (ctx.statements.some((s) => s.index < stmt.index && s.section === stmt.section && isBegin(s))) return undefined;
     const rollback = kind === 'TRANS_STMT_ROLLBACK';
     return {
-      message: `${word} inside the migration runner's transaction (${ctx.tx.reason}) ${rollback ? 'rolls back everything the migration did before it' : 'commits the runner\'s transaction early'}: the statements after it run without a transaction (each commits on its own, so a failure leaves a half-applied migration), and the runner's own COMMIT at the end finds no transaction.`,
+      message: `${word} inside the migration runner's transaction (${runnerWhy(ctx)}) ${rollback ? 'rolls back everything the migration did before it' : 'commits the runner\'s transaction early'}: the statements after it run without a transaction (each commits on its own, so a failure leaves a half-applied migration), and the runner's own COMMIT at the end finds no transaction.`,
       help: optOut(ctx),
     };
   },

@@ -59,7 +59,7 @@ export default defineRule({
           ? `writes no longer run ${which === 'ALL' ? 'any trigger — including the internal ones that enforce foreign keys —' : which === 'USER' ? 'the table\'s own triggers' : 'it'} until it is enabled again, so whatever they maintain drifts.`
           : `${which === 'ALL' || which === 'USER' ? 'the triggers' : 'its function'} run${which === 'ALL' || which === 'USER' ? '' : 's'} on every matching write.`}`,
         help: help(ctx, disable
-          ? 'Prefer `SET session_replication_role = replica` (or an application-level switch) in the one session that must skip the trigger, instead of disabling it for every session.'
+          ? 'Prefer making only the one session that must skip the trigger skip it — `SET LOCAL session_replication_role = replica` (a superuser setting) or a switch the trigger function checks —, instead of disabling it for every session.'
           : LOGIC),
       });
     }

@@ -16,7 +16,7 @@ export default defineRule({
     if (closed) return undefined;
     const word = leadingWords(stmt);
     return {
-      message: `${word} opens a transaction that nothing in this migration commits: when the runner disconnects, PostgreSQL rolls back everything after it — the migration looks applied but its changes are gone — and until then the transaction keeps every lock it took (on a pooled or reused connection, indefinitely).`,
+      message: `${word} opens a transaction that nothing in this migration commits: when the session ends, PostgreSQL rolls back everything after it (the runner may still record the migration as applied), and until then the transaction keeps every lock it took — indefinitely on a pooled or reused connection, where later statements also run inside it.`,
       help: `Add COMMIT; after the last statement of the transaction${stmt.section.marker ? ' (in the same up section)' : ''}, or remove the ${word} if the runner already wraps the migration in a transaction.`,
     };
   },
