@@ -9,22 +9,22 @@ export interface TypeRef {
   array: boolean;
 }
 
-const ALIASES: Record<string, string> = {
+const ALIASES = new Map<string, string>(Object.entries({
   integer: 'int4', int: 'int4', smallint: 'int2', bigint: 'int8', real: 'float4',
   'double precision': 'float8', float: 'float8', boolean: 'bool', decimal: 'numeric',
   'character varying': 'varchar', character: 'bpchar', char: 'bpchar',
   serial4: 'serial', serial8: 'bigserial', serial2: 'smallserial',
   'timestamp without time zone': 'timestamp', 'timestamp with time zone': 'timestamptz',
   'time without time zone': 'time', 'time with time zone': 'timetz',
-};
+}));
 
 export function typeRef(typeName: any): TypeRef | undefined {
   if (!typeName || !Array.isArray(typeName.names)) return undefined;
-  const parts: string[] = typeName.names.map((n: any) => n?.String?.sval).filter(Boolean);
-  if (parts.length === 0) return undefined;
-  let name = parts[parts.length - 1];
-  const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
-  name = ALIASES[name] ?? name;
+  const names = typeName.names;
+  const last = names[names.length - 1]?.String?.sval;
+  if (typeof last !== 'string') return undefined;
+  const name = ALIASES.get(last) ?? last;
+  const schema: string | undefined = names.length > 1 ? names[names.length - 2]?.String?.sval : undefined;
   const mods: number[] = [];
   for (const m of typeName.typmods ?? []) {
     const c = m?.A_Const;

@@ -54,6 +54,8 @@ export interface TypeInfo {
 export class Catalog {
   private readonly relations = new Map<string, RelationInfo[]>();
   private readonly indexes = new Map<string, IndexInfo[]>();
+  /** Index names by their table's name, so dropping a table touches only its own indexes. */
+  private readonly indexesOfTable = new Map<string, Set<string>>();
   private readonly types = new Map<string, TypeInfo[]>();
   private readonly functions = new Map<string, Volatility>();
 
@@ -75,8 +77,8 @@ export class Catalog {
     const i = list.findIndex((r) => sameName(r.name, q));
     if (i === -1) return undefined;
     const [removed] = list.splice(i, 1);
-    for (const [k, idx] of this.indexes) {
-      const kept = idx.filter((x) => !sameName(x.table, q));
+    for (const k of this.indexesOfTable.get(q.name) ?? []) {
+      const kept = (this.indexes.get(k) ?? []).filter((x) => !sameName(x.table, removed.name));
       if (kept.length) this.indexes.set(k, kept);
       else this.indexes.delete(k);
     }
@@ -99,6 +101,9 @@ export class Catalog {
     const list = (this.indexes.get(i.name.name) ?? []).filter((x) => !sameName(x.name, i.name));
     list.push(i);
     this.indexes.set(i.name.name, list);
+    let names = this.indexesOfTable.get(i.table.name);
+    if (!names) this.indexesOfTable.set(i.table.name, (names = new Set()));
+    names.add(i.name.name);
   }
 
   removeIndex(q: QName): void {

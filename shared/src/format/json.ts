@@ -19,5 +19,6 @@ export function formatJson(reports: readonly FileReport[]): string {
       });
     }
   }
-  return JSON.stringify(out, null, 2) + '\n';
+  // One finding per line: compact (large outputs are several MB) yet easy to diff and grep.
+  return out.length ? `[\n${out.map((o) => JSON.stringify(o)).join(',\n')}\n]\n` : '[]\n';
 }
