@@ -1,6 +1,6 @@
 // Helpers shared by the constraint and column rules (group "columns"). The leading underscore
 // keeps this file out of the rule registry.
-import { displayName, listName, sameName, type QName } from '../ast/names';
+import { displayName, listName, quoteIdent, sameName, type QName } from '../ast/names';
 import type { TypeRef } from '../ast/types';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
@@ -63,7 +63,8 @@ export function separateTransactionAdvice(ctx: RuleContext, what: string): strin
 /** The NOT NULL step of the expand recipes, correct for the PostgreSQL major. */
 export function notNullRecipe(table: QName, column: string, pgVersion: number): string {
   const t = displayName(table);
-  const k = `${table.name}_${column}_not_null`;
+  const k = quoteIdent(`${table.name}_${column}_not_null`);
+  column = quoteIdent(column);
   if (pgVersion >= 18) return `\`ALTER TABLE ${t} ADD CONSTRAINT ${k} NOT NULL ${column} NOT VALID;\`, then \`ALTER TABLE ${t} VALIDATE CONSTRAINT ${k};\` in a separate transaction`;
   if (pgVersion >= 12) return `\`ALTER TABLE ${t} ADD CONSTRAINT ${k} CHECK (${column} IS NOT NULL) NOT VALID;\`, VALIDATE CONSTRAINT ${k} in a separate transaction, then SET NOT NULL (no scan on PostgreSQL ${pgVersion} once the check is validated) and drop the check`;
   return `\`ALTER TABLE ${t} ADD CONSTRAINT ${k} CHECK (${column} IS NOT NULL) NOT VALID;\` and VALIDATE CONSTRAINT ${k} in a separate transaction (before PostgreSQL 12, SET NOT NULL always scans, so keep the CHECK instead)`;
@@ -77,11 +78,23 @@ export interface DomainFacts {
   constraints: string[];
 }
 
+/** Per file: the statements that create, alter or drop domains (most files have none). */
+const domainStatements = new WeakMap<readonly Statement[], Statement[]>();
+
+function domainStatementsOf(all: readonly Statement[]): Statement[] {
+  let list = domainStatements.get(all);
+  if (!list) {
+    list = all.filter((s) => s.kind === 'CreateDomainStmt' || s.kind === 'AlterDomainStmt' || (s.kind === 'DropStmt' && s.node?.removeType === 'OBJECT_DOMAIN'));
+    domainStatements.set(all, list);
+  }
+  return list;
+}
+
 /** Domains seen in the statements before `stmt` (the catalog does not model domains). */
 export function domainsBefore(ctx: RuleContext, stmt: Statement): DomainFacts[] {
   const out: DomainFacts[] = [];
   const find = (q: QName) => out.find((d) => sameName(d.name, q));
-  for (const s of ctx.statements) {
+  for (const s of domainStatementsOf(ctx.statements)) {
     if (s.index >= stmt.index) break;
     const n = s.node;
     if (!n) continue;

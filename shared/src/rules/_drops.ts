@@ -2,6 +2,7 @@
 import { listName, rangeVarName, sameName, type QName } from '../ast/names';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
+import { embeddedStatements } from '../parse/embedded';
 
 /** Parsed statements of the up part that come before `stmt` in the file. */
 export function earlierStatements(ctx: RuleContext, stmt: Statement): Statement[] {
@@ -11,6 +12,37 @@ export function earlierStatements(ctx: RuleContext, stmt: Statement): Statement[
 /** Parsed statements of the same section that come after `stmt`. */
 export function laterStatements(ctx: RuleContext, stmt: Statement): Statement[] {
   return ctx.statements.filter((s) => s.start >= stmt.end && s.node && !s.error && s.section === stmt.section);
+}
+
+const TX_END = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED']);
+
+/** The statements after `stmt` inside the same DO block (undefined when it is not in one). */
+function doBlockSiblingsAfter(stmt: Statement): Statement[] | undefined {
+  const parent: Statement | undefined = (stmt as Statement & { parent?: Statement }).parent;
+  if (!parent) return undefined;
+  // The DO statement's own text at its own offsets is all embeddedStatements reads.
+  const text = ' '.repeat(parent.start) + parent.text;
+  const all = embeddedStatements(parent, text);
+  const key = JSON.stringify(stmt.node);
+  const i = all.findIndex((s) => s.start === stmt.start && s.kind === stmt.kind && JSON.stringify(s.node) === key);
+  return i === -1 ? [] : all.slice(i + 1);
+}
+
+/**
+ * What runs after `stmt`: `atomic` are the statements that commit together with it (the rest of
+ * its transaction, or of its DO block); `later` is everything after it in the section.
+ */
+export function followingStatements(ctx: RuleContext, stmt: Statement): { atomic: Statement[]; later: Statement[] } {
+  const siblings = doBlockSiblingsAfter(stmt);
+  const parent: Statement | undefined = (stmt as Statement & { parent?: Statement }).parent;
+  const top = laterStatements(ctx, parent ?? stmt);
+  const later = [...(siblings ?? []), ...top];
+  let atomic: Statement[] = siblings ?? [];
+  if (ctx.tx.inTransaction) {
+    const end = top.findIndex((s) => s.kind === 'TransactionStmt' && TX_END.has(s.node?.kind));
+    atomic = [...atomic, ...(end === -1 ? top : top.slice(0, end))];
+  }
+  return { atomic, later };
 }
 
 export type ObjectKind = 'schema' | 'database' | 'type' | 'function' | 'extension';

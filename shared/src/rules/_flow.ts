@@ -153,3 +153,47 @@ export function columnTypeSites(stmt: Statement): ColumnTypeSite[] {
 export function columnLabel(site: ColumnTypeSite): string {
   return site.table ? `${displayName(site.table)}.${quoteIdent(site.column)}` : quoteIdent(site.column);
 }
+
+/**
+ * `WHERE id = <value>` (or `id IN (<values>)`) as one of the AND-ed conditions: a change of a
+ * few rows by primary key, not a bulk change. <value> is a constant, a parameter, or — when the
+ * statement has no FROM/USING — a qualified name that is not the target (a PL/pgSQL variable).
+ */
+export function isKeyLookup(n: any): boolean {
+  const where = n.whereClause;
+  if (!where) return false;
+  const target = n.relation?.relname;
+  const alias = n.relation?.alias?.aliasname;
+  const joins = (n.fromClause?.length ?? 0) + (n.usingClause?.length ?? 0) > 0;
+  const isTargetId = (e: any): boolean => {
+    const f = e?.ColumnRef?.fields;
+    if (!Array.isArray(f) || f[f.length - 1]?.String?.sval !== 'id') return false;
+    if (f.length === 1) return true;
+    const q = f[f.length - 2]?.String?.sval;
+    return q === target || q === alias;
+  };
+  const isValue = (e: any): boolean => {
+    if (!e) return false;
+    if (e.A_Const || e.ParamRef) return true;
+    if (e.TypeCast) return isValue(e.TypeCast.arg);
+    const f = e.ColumnRef?.fields;
+    if (!joins && Array.isArray(f) && f.length >= 2) {
+      const q = f[f.length - 2]?.String?.sval;
+      return q !== target && q !== alias;
+    }
+    return false;
+  };
+  const conjuncts: any[] = where.BoolExpr?.boolop === 'AND_EXPR' ? where.BoolExpr.args ?? [] : [where];
+  return conjuncts.some((c) => {
+    const e = c.A_Expr;
+    if (!e || e.name?.[0]?.String?.sval !== '=') return false;
+    if (e.kind === 'AEXPR_OP') return (isTargetId(e.lexpr) && isValue(e.rexpr)) || (isTargetId(e.rexpr) && isValue(e.lexpr));
+    if (e.kind === 'AEXPR_IN') return isTargetId(e.lexpr) && Array.isArray(e.rexpr?.List?.items) && e.rexpr.List.items.every(isValue);
+    return false;
+  });
+}
+
+/** What a lock effect locks, for messages: the table, or "the table of index x" when only the index is known. */
+export function lockedTable(effect: { relation: QName; role: string }): string {
+  return effect.role === 'index' ? `the table of index ${displayName(effect.relation)}` : displayName(effect.relation);
+}

@@ -2,6 +2,7 @@ import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, name, rangeAt } from './_helpers';
 import { columnConstraints, isNullConst, notNullRecipe } from './_columns';
 import { SERIAL_TYPES, typeRef, typeToString } from '../ast/types';
+import { quoteIdent } from '../ast/names';
 
 export default defineRule({
   meta: {
@@ -25,7 +26,7 @@ export default defineRule({
       if (t && SERIAL_TYPES.has(t.name)) continue;
       if (cons.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED')) continue;
       if (cons.some((c) => c.contype === 'CONSTR_DEFAULT' && !isNullConst(c.raw_expr))) continue;
-      const col: string = def.colname;
+      const col = quoteIdent(def.colname);
       const typeText = t ? typeToString(t) : '<type>';
       const tn = name(table);
       const constant = ctx.pgVersion >= 11
@@ -34,7 +35,7 @@ export default defineRule({
       out.push({
         ...rangeAt(stmt, notNull.location ?? def?.location),
         message: `ADD COLUMN ${col} … NOT NULL has no DEFAULT, so every existing row of ${tn} would get NULL in ${col}: the statement fails with "column \\"${col}\\" of relation \\"${table.name}\\" contains null values" as soon as ${tn} has a row (it passes only on an empty table, e.g. in development).`,
-        help: `Add the column nullable (\`ALTER TABLE ${tn} ADD COLUMN ${col} ${typeText};\`), deploy code that writes it, backfill existing rows in batches, then make it NOT NULL without a long lock: ${notNullRecipe(table, col, ctx.pgVersion)}.${constant}`,
+        help: `Add the column nullable (\`ALTER TABLE ${tn} ADD COLUMN ${col} ${typeText};\`), deploy code that writes it, backfill existing rows in batches, then make it NOT NULL without a long lock: ${notNullRecipe(table, def.colname, ctx.pgVersion)}.${constant}`,
       });
     }
     return out;

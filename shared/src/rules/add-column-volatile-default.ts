@@ -2,6 +2,7 @@ import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
 import { columnConstraints, isNullConst, notNullRecipe } from './_columns';
 import { expressionVolatility } from '../ast/volatility';
+import { quoteIdent } from '../ast/names';
 import { typeRef, typeToString } from '../ast/types';
 
 export default defineRule({
@@ -21,7 +22,7 @@ export default defineRule({
       const cons = columnConstraints(def);
       const dflt = cons.find((c) => c.contype === 'CONSTR_DEFAULT');
       if (!dflt || isNullConst(dflt.raw_expr)) continue;
-      const col: string = def.colname;
+      const col = quoteIdent(def.colname);
       const t = name(table);
       let why: string;
       if (ctx.pgVersion < 11) {
@@ -39,7 +40,7 @@ export default defineRule({
         `\`ALTER TABLE ${t} ALTER COLUMN ${col} SET DEFAULT …;\` (instant; applies to new rows only)`,
         `backfill the existing rows in batches (\`UPDATE ${t} SET ${col} = … WHERE <key range> AND ${col} IS NULL\`, committing between batches)`,
       ];
-      if (notNull) steps.push(`then make it NOT NULL: ${notNullRecipe(table, col, ctx.pgVersion)}`);
+      if (notNull) steps.push(`then make it NOT NULL: ${notNullRecipe(table, def.colname, ctx.pgVersion)}`);
       out.push({
         ...rangeAt(stmt, dflt.location ?? def?.location),
         message: `ADD COLUMN ${col} … DEFAULT rewrites ${t} and all its indexes: ${why}. The rewrite holds ${lockPhrase('ACCESS EXCLUSIVE', table)}, for as long as it takes to copy the table.`,

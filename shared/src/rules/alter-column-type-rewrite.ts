@@ -2,6 +2,7 @@ import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
 import { typeRef, typeToString } from '../ast/types';
 import { alterCmdEffect } from '../locks/catalogue';
+import { quoteIdent } from '../ast/names';
 
 export default defineRule({
   meta: {
@@ -19,10 +20,13 @@ export default defineRule({
       const effect = alterCmdEffect(cmd, table, { catalog: ctx.catalog, pgVersion: ctx.pgVersion });
       // rewriteUnknown: the old type is not known and the change could be a rewrite-free widening.
       if (!effect.rewrite || effect.rewriteUnknown) continue;
-      const col: string = cmd.name;
+      const raw: string = cmd.name;
+      const col = quoteIdent(raw);
+      const colNew = quoteIdent(`${raw}_new`);
+      const colOld = quoteIdent(`${raw}_old`);
       const colDef = cmd.def?.ColumnDef;
       const to = typeRef(colDef?.typeName);
-      const from = ctx.catalog.relation(table)?.columns.get(col)?.type;
+      const from = ctx.catalog.relation(table)?.columns.get(raw)?.type;
       const t = name(table);
       const using = !!colDef?.raw_default;
       const why = using
@@ -36,7 +40,7 @@ export default defineRule({
       out.push({
         ...rangeAt(stmt, colDef?.location),
         message: `ALTER COLUMN ${col} TYPE ${typeToString(to)} rewrites ${t} and rebuilds its indexes — ${why}${tz} — while holding ${lockPhrase('ACCESS EXCLUSIVE', table)}, for the whole rewrite.`,
-        help: `Expand and contract instead: (1) \`ALTER TABLE ${t} ADD COLUMN ${col}_new ${typeToString(to)};\` (2) a trigger that sets ${col}_new from ${col} on INSERT and UPDATE; (3) backfill ${col}_new in batches; (4) build its indexes with CREATE INDEX CONCURRENTLY and its constraints NOT VALID + VALIDATE; (5) in one short transaction, rename ${col} → ${col}_old and ${col}_new → ${col} and drop the trigger; (6) drop ${col}_old once no code reads it.`,
+        help: `Expand and contract instead: (1) \`ALTER TABLE ${t} ADD COLUMN ${colNew} ${typeToString(to)};\` (2) a trigger that sets ${colNew} from ${col} on INSERT and UPDATE; (3) backfill ${colNew} in batches; (4) build its indexes with CREATE INDEX CONCURRENTLY and its constraints NOT VALID + VALIDATE; (5) in one short transaction, rename ${col} → ${colOld} and ${colNew} → ${col} and drop the trigger; (6) drop ${colOld} once no code reads it.`,
       });
     }
     return out;

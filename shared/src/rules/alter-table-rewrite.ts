@@ -1,7 +1,7 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { lockPhrase, name } from './_helpers';
 import { columnConstraints, isVirtualGenerated } from './_columns';
-import { rangeVarName, sameName, type QName } from '../ast/names';
+import { quoteIdent, rangeVarName, sameName, type QName } from '../ast/names';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 
@@ -39,9 +39,10 @@ export default defineRule({
     const table = rangeVarName(stmt.node.relation);
     if (!table || ctx.isNew(table)) return undefined;
     const t = name(table);
-    const what = objtype === 'OBJECT_MATVIEW' ? 'materialized view' : 'table';
     const lock = lockPhrase('ACCESS EXCLUSIVE', table);
     const window = `or do it in a maintenance window with a short \`SET lock_timeout\` so it never queues in front of traffic for long`;
+    const matview = objtype === 'OBJECT_MATVIEW';
+    const rebuild = (clause: string) => `Build a replacement instead: \`CREATE MATERIALIZED VIEW ${table.name}_new ${clause} AS …;\` (with its indexes, built CONCURRENTLY), then in one short transaction drop ${t} and rename ${table.name}_new to ${table.name}, ${window}.`;
     const out: RuleReport[] = [];
     for (const c of stmt.node.cmds ?? []) {
       const cmd = c.AlterTableCmd;
@@ -58,21 +59,22 @@ export default defineRule({
         case 'AT_SetTableSpace':
           out.push({
             message: `SET TABLESPACE ${cmd.name ?? ''} copies every data file of ${t} to the new tablespace while holding ${lock}, for the whole copy (its indexes stay where they are unless moved too).`,
-            help: `Move it online with pg_repack (\`pg_repack --table=${t} --tablespace=${cmd.name ?? '<tablespace>'} --moveidx\`, which copies the table while traffic continues and locks only briefly at the swap), ${window}.`,
+            help: matview ? rebuild(`TABLESPACE ${cmd.name ?? '<tablespace>'}`) : `Move it online with pg_repack (\`pg_repack --table=${t} --tablespace=${cmd.name ?? '<tablespace>'} --moveidx\`, which copies the table while traffic continues and locks only briefly at the swap), ${window}.`,
           });
           break;
         case 'AT_SetAccessMethod':
           out.push({
             message: `SET ACCESS METHOD ${cmd.name ?? 'DEFAULT'} rewrites ${t} and its indexes into the new storage format while holding ${lock}, for the whole rewrite.`,
-            help: `Copy into a new ${what} created with \`USING ${cmd.name ?? '<method>'}\` in batches (a trigger carries new writes) and swap the names in one short transaction, ${window}.`,
+            help: matview ? rebuild(`USING ${cmd.name ?? '<method>'}`) : `Copy into a new table created with \`USING ${cmd.name ?? '<method>'}\` in batches (a trigger carries new writes) and swap the names in one short transaction, ${window}.`,
           });
           break;
         case 'AT_SetExpression': {
           const kind = generatedKindInFile(ctx, stmt, table, cmd.name);
+          const col = quoteIdent(cmd.name ?? '');
           if (kind === 'virtual') break;
-          const maybeVirtual = ctx.pgVersion >= 18 && !kind ? ` (a VIRTUAL generated column is not rewritten; pgsafe does not know which kind ${cmd.name} is)` : '';
+          const maybeVirtual = ctx.pgVersion >= 18 && !kind ? ` (a VIRTUAL generated column is not rewritten; pgsafe does not know which kind ${col} is)` : '';
           out.push({
-            message: `ALTER COLUMN ${cmd.name} SET EXPRESSION recomputes the stored generated column for every row, rewriting ${t} and its indexes while holding ${lock}, for the whole rewrite${maybeVirtual}.`,
+            message: `ALTER COLUMN ${col} SET EXPRESSION recomputes the stored generated column for every row, rewriting ${t} and its indexes while holding ${lock}, for the whole rewrite${maybeVirtual}.`,
             help: `Add a new plain column kept up to date by a BEFORE INSERT OR UPDATE trigger with the new expression, backfill it in batches, then swap the columns in one short transaction and drop the old one, ${window}.`,
           });
           break;

@@ -1,6 +1,7 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
 import { columnConstraints } from './_columns';
+import { quoteIdent } from '../ast/names';
 
 export default defineRule({
   meta: {
@@ -19,7 +20,7 @@ export default defineRule({
       if (cmd.subtype === 'AT_AddConstraint') {
         const c = cmd.def?.Constraint;
         if (c?.contype !== 'CONSTR_CHECK' || c.skip_validation) continue;
-        const cname = c.conname as string | undefined;
+        const cname = c.conname ? quoteIdent(c.conname) : undefined;
         out.push({
           ...rangeAt(stmt, c.location),
           message: `ADD CONSTRAINT ${cname ? `${cname} ` : ''}CHECK checks every existing row of ${t} while holding ${lockPhrase('ACCESS EXCLUSIVE', table)}, until the scan ends.`,
@@ -29,8 +30,8 @@ export default defineRule({
         const def = cmd.def?.ColumnDef;
         for (const c of columnConstraints(def)) {
           if (c.contype !== 'CONSTR_CHECK' || c.skip_validation) continue;
-          const col: string = def.colname;
-          const cname: string = c.conname ?? `${table.name}_${col}_check`;
+          const col = quoteIdent(def.colname);
+          const cname = quoteIdent(c.conname ?? `${table.name}_${def.colname}_check`);
           out.push({
             ...rangeAt(stmt, c.location),
             message: `ADD COLUMN ${col} … CHECK checks the constraint against every existing row of ${t} while holding ${lockPhrase('ACCESS EXCLUSIVE', table)}, until the scan ends (a column constraint cannot be NOT VALID).`,

@@ -1,9 +1,9 @@
 import { defineRule, docsUrl } from './types';
-import { existingEffects, lockPhrase, related } from './_helpers';
-import { snippet } from './_flow';
+import { existingEffects, related } from './_helpers';
+import { lockedTable, snippet } from './_flow';
 import { isDataChangeOnExisting, isDdlOnExisting } from '../context/walker';
 import { lockEffects, type LockEffect } from '../locks/catalogue';
-import { lockRank } from '../locks/modes';
+import { describeBlocked, lockRank } from '../locks/modes';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 
@@ -12,6 +12,10 @@ function ddlLock(ddl: Statement, ctx: RuleContext): LockEffect | undefined {
   const effects = lockEffects(ddl, { catalog: ctx.catalog, pgVersion: ctx.pgVersion })
     .filter((l) => !ctx.isNew(l.relation) && l.mode !== 'ROW EXCLUSIVE' && l.mode !== 'ACCESS SHARE');
   return effects.sort((a, b) => lockRank(b.mode) - lockRank(a.mode))[0];
+}
+
+function lockPhrase(l: LockEffect): string {
+  return `${/^[AEIOU]/.test(l.mode) ? 'an' : 'a'} ${l.mode} lock on ${lockedTable(l)}, which ${describeBlocked(l.mode)}`;
 }
 
 function verbOf(stmt: Statement): string {
@@ -35,7 +39,7 @@ export default defineRule({
       const ddl = ctx.tx.firstDdl;
       const lock = ddlLock(ddl, ctx);
       const held = lock
-        ? `${lock.action} (\`${snippet(ddl)}\`) took ${lockPhrase(lock.mode, lock.relation)}, and that lock is held until COMMIT`
+        ? `${lock.action} (\`${snippet(ddl)}\`) took ${lockPhrase(lock)}, and that lock is held until COMMIT`
         : `the DDL \`${snippet(ddl)}\` took locks that are held until COMMIT`;
       return {
         message: `${verbOf(stmt)} runs in the same transaction as DDL on an existing table: ${held} — for as long as this data change takes, which grows with the number of rows.`,
@@ -47,7 +51,7 @@ export default defineRule({
       const data = ctx.tx.firstDataChange;
       const lock = existing.filter((l) => l.mode !== 'ROW EXCLUSIVE' && l.mode !== 'ACCESS SHARE').sort((a, b) => lockRank(b.mode) - lockRank(a.mode))[0];
       return {
-        message: `${lock ? `${lock.action} requests ${lockPhrase(lock.mode, lock.relation)}` : 'This DDL takes locks'} in the same transaction as the earlier ${verbOf(data)} (\`${snippet(data)}\`): the rows that ${verbOf(data)} changed stay locked until COMMIT, the DDL's lock is requested only after the data change has run (so a lock_timeout failure here rolls the whole data change back), and deadlocks with application traffic become likely.`,
+        message: `${lock ? lock.action : 'This DDL'} runs in the same transaction as the earlier ${verbOf(data)} (\`${snippet(data)}\`)${lock ? ` and requests ${lockPhrase(lock)}` : ''}. The rows the ${verbOf(data)} changed stay locked until COMMIT, this lock is requested only after the data change has run (a lock_timeout or deadlock here rolls the whole data change back), and sessions waiting for those rows can deadlock with it.`,
         help: split,
         related: related(data, 'data change earlier in the same transaction'),
       };

@@ -1,7 +1,7 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
 import { columnConstraints, domainOf, domainsBefore } from './_columns';
-import { displayName, listName, sameName } from '../ast/names';
+import { displayName, listName, quoteIdent, sameName } from '../ast/names';
 import { typeRef } from '../ast/types';
 
 export default defineRule({
@@ -28,10 +28,11 @@ export default defineRule({
       if (domainsBefore(ctx, stmt).some((d) => d.createdInFile && sameName(d.name, domain))) return undefined;
       const d = displayName(domain);
       const what = setNotNull ? 'SET NOT NULL' : `ADD CONSTRAINT ${c.conname ? `${c.conname} ` : ''}${addCheck ? 'CHECK' : 'NOT NULL'}`;
-      const cname = c?.conname ?? `${domain.name}_check`;
+      const cname = quoteIdent(c?.conname ?? `${domain.name}_check`);
+      const nn = quoteIdent(`${domain.name}_not_null`);
       const recipe = addCheck
         ? `Add it with NOT VALID (\`ALTER DOMAIN ${d} ADD CONSTRAINT ${cname} CHECK (…) NOT VALID;\`): instant, and new values are checked from then on. Then run \`ALTER DOMAIN ${d} VALIDATE CONSTRAINT ${cname};\` in its own transaction at a quiet time, with a lock_timeout`
-        : `Use a CHECK instead: \`ALTER DOMAIN ${d} ADD CONSTRAINT ${domain.name}_not_null CHECK (VALUE IS NOT NULL) NOT VALID;\` (instant), then \`ALTER DOMAIN ${d} VALIDATE CONSTRAINT ${domain.name}_not_null;\` in its own transaction at a quiet time, with a lock_timeout`;
+        : `Use a CHECK instead: \`ALTER DOMAIN ${d} ADD CONSTRAINT ${nn} CHECK (VALUE IS NOT NULL) NOT VALID;\` (instant), then \`ALTER DOMAIN ${d} VALIDATE CONSTRAINT ${nn};\` in its own transaction at a quiet time, with a lock_timeout`;
       return {
         ...rangeAt(stmt, c?.location),
         message: `ALTER DOMAIN ${d} ${what} checks the values of every column of every table that uses ${d}, holding a SHARE lock on each of those tables (blocks INSERT, UPDATE and DELETE; reads continue) until the transaction commits.`,
@@ -51,10 +52,12 @@ export default defineRule({
       if (!dom) continue;
       const t = name(table);
       const hasDefault = columnConstraints(def).some((c) => c.contype === 'CONSTR_DEFAULT');
-      const kinds = [...new Set(dom.constraints.map((k) => (k === 'CONSTR_CHECK' ? 'CHECK' : 'NOT NULL')))].join(' and ');
+      const kindList = [...new Set(dom.constraints.map((k) => (k === 'CONSTR_CHECK' ? 'CHECK' : 'NOT NULL')))];
+      const kinds = kindList.length > 1 ? `${kindList.join(' and ')} constraints` : `a ${kindList[0]} constraint`;
+      const fails = kindList.includes('NOT NULL') && !hasDefault ? ` And since the domain is NOT NULL and the column has no default, the statement fails as soon as ${t} has a row.` : '';
       out.push({
         ...rangeAt(stmt, def?.location),
-        message: `ADD COLUMN ${def.colname} ${displayName(dom.name)} rewrites ${t} and all its indexes: the domain has a ${kinds} constraint, so PostgreSQL checks it against the new column's value in every existing row${hasDefault ? '' : ' (even the NULLs)'}, rewriting the table while holding ${lockPhrase('ACCESS EXCLUSIVE', table)}.`,
+        message: `ADD COLUMN ${quoteIdent(def.colname)} ${displayName(dom.name)} rewrites ${t} and all its indexes: the domain has ${kinds}, so PostgreSQL checks them against the new column's value in every existing row${hasDefault ? '' : ' (even the NULLs)'}, rewriting the table while holding ${lockPhrase('ACCESS EXCLUSIVE', table)}.${fails}`,
         help: `Add the column with the domain's base type (instant), backfill it in batches, then add the rule as a table CHECK constraint with NOT VALID and VALIDATE CONSTRAINT in a separate transaction (and switch the column to the domain only in a maintenance window, since ALTER COLUMN TYPE to a constrained domain rewrites too).`,
       });
     }

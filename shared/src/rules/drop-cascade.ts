@@ -23,8 +23,15 @@ const DEPENDENTS: Record<string, string> = {
 
 const RELATIONS = new Set(['OBJECT_TABLE', 'OBJECT_FOREIGN_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_INDEX']);
 
+const KEYWORDS: Record<string, string> = {
+  OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_FOREIGN_SERVER: 'SERVER', OBJECT_FDW: 'FOREIGN DATA WRAPPER',
+  OBJECT_OPCLASS: 'OPERATOR CLASS', OBJECT_OPFAMILY: 'OPERATOR FAMILY', OBJECT_STATISTIC_EXT: 'STATISTICS',
+  OBJECT_TSCONFIGURATION: 'TEXT SEARCH CONFIGURATION', OBJECT_TSDICTIONARY: 'TEXT SEARCH DICTIONARY',
+  OBJECT_TSPARSER: 'TEXT SEARCH PARSER', OBJECT_TSTEMPLATE: 'TEXT SEARCH TEMPLATE',
+};
+
 function keyword(removeType: string): string {
-  return String(removeType).replace(/^OBJECT_/, '').replace('MATVIEW', 'MATERIALIZED VIEW').replace('FOREIGN_TABLE', 'FOREIGN TABLE').replace('FOREIGN_SERVER', 'SERVER').replace(/_/g, ' ');
+  return KEYWORDS[removeType] ?? String(removeType).replace(/^OBJECT_/, '').replace(/_/g, ' ');
 }
 
 /** Display name of one dropped object, and whether it was created earlier in this file. */
@@ -52,6 +59,13 @@ function droppedObject(o: any, removeType: string, stmt: Statement, ctx: RuleCon
     const last = items[items.length - 1]?.String?.sval;
     return { label: `${quoteIdent(String(last))} ON ${name(table)}`, isNew: ctx.isNew(table) };
   }
+  if (items && removeType === 'OBJECT_CAST') {
+    const t = items.map((i: any) => name(listName(i?.TypeName?.names?.filter((x: any) => x?.String?.sval !== 'pg_catalog'))));
+    return { label: `(${t[0]} AS ${t[1]})`, isNew: false };
+  }
+  if (items && (removeType === 'OBJECT_OPCLASS' || removeType === 'OBJECT_OPFAMILY')) {
+    return { label: `${name(listName(items.slice(1)))} USING ${items[0]?.String?.sval ?? '?'}`, isNew: false };
+  }
   const q = listName(items);
   return { label: q ? name(q) : keyword(removeType).toLowerCase(), isNew: false };
 }
@@ -76,12 +90,13 @@ export default defineRule({
       const existing = objects.filter((o: { isNew: boolean }) => !o.isNew);
       if (existing.length === 0) return undefined;
       const kw = keyword(n.removeType);
-      const labels = joinNames(existing.map((o: { label: string }) => o.label));
+      const labels = existing.map((o: { label: string }) => o.label).join(', ');
       const it = existing.length > 1 ? 'them' : 'it';
-      const deps = (DEPENDENTS[n.removeType] ?? 'every object that depends on it').replace(/\bit\b/g, it);
+      const known = DEPENDENTS[n.removeType];
+      const deps = known ? ` — ${known.replace(/\bit\b/g, it)} —` : '';
       return {
         ...rangeAt(stmt, existing[0].location),
-        message: `DROP ${kw} ${labels} CASCADE also drops every object that depends on ${it} — ${deps} — without naming them (PostgreSQL only lists them in NOTICEs), and takes an ACCESS EXCLUSIVE lock on every table it touches.`,
+        message: `DROP ${kw} ${labels} CASCADE also drops every object that depends on ${it}${deps} without naming them (PostgreSQL only lists them in NOTICEs), and takes an ACCESS EXCLUSIVE lock on every table it touches.`,
         help: `Drop the dependent objects explicitly first, each in its own reviewed statement, then DROP ${kw} ${labels} without CASCADE, ${HELP_TAIL}`,
       };
     }

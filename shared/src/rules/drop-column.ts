@@ -1,6 +1,7 @@
-import { defineRule, docsUrl, type RuleReport } from './types';
+import { defineRule, docsUrl } from './types';
 import { alterCommands, lockPhrase, name } from './_helpers';
-import { quoteIdent } from '../ast/names';
+import { quoteIdent, type QName } from '../ast/names';
+import { joinNames } from './_drops';
 
 export default defineRule({
   meta: {
@@ -12,15 +13,21 @@ export default defineRule({
     fixable: false,
   },
   check(stmt, ctx) {
-    const out: RuleReport[] = [];
-    for (const { table, cmd } of alterCommands(stmt)) {
-      if (cmd.subtype !== 'AT_DropColumn' || ctx.isNew(table)) continue;
-      const col = quoteIdent(String(cmd.name));
-      out.push({
-        message: `DROP COLUMN ${col} deletes ${name(table)}.${col} and all its data irreversibly, together with the indexes and constraints that use it. Application code that still reads or writes ${col} fails as soon as this commits (ORMs that cache the column list, such as Rails, fail until restarted). It takes ${lockPhrase('ACCESS EXCLUSIVE', table)} (briefly: the column is only marked as dropped).`,
-        help: `Drop it in two deployments: first stop using ${col} in the application (for an ORM, also tell it to ignore the column) and deploy; then drop the column in a later migration, after a backup if the data may be needed (e.g. \`CREATE TABLE ${table.name}_${cmd.name}_backup AS SELECT <primary key>, ${col} FROM ${name(table)}\`). Set a short lock_timeout before it. Once the code no longer uses the column, acknowledge with \`-- pgsafe-ignore drop-column\`.`,
-      });
+    let table: QName | undefined;
+    const cols: string[] = [];
+    for (const { table: t, cmd } of alterCommands(stmt)) {
+      if (cmd.subtype !== 'AT_DropColumn' || ctx.isNew(t)) continue;
+      table = t;
+      cols.push(String(cmd.name));
     }
-    return out;
+    if (!table || cols.length === 0) return undefined;
+    const many = cols.length > 1;
+    const list = joinNames(cols.map(quoteIdent));
+    const qualified = joinNames(cols.map((c) => `${name(table)}.${quoteIdent(c)}`));
+    const backup = `CREATE TABLE ${table.name}_${cols[0]}_backup AS SELECT <primary key>, ${cols.map(quoteIdent).join(', ')} FROM ${name(table)}`;
+    return {
+      message: `DROP COLUMN deletes ${qualified} and all ${many ? 'their' : 'its'} data irreversibly, together with the indexes and constraints that use ${many ? 'them' : 'it'}. Application code that still reads or writes ${list} fails as soon as this commits (ORMs that cache the column list, such as Rails, fail until restarted). It takes ${lockPhrase('ACCESS EXCLUSIVE', table)} (briefly: ${many ? 'the columns are' : 'the column is'} only marked as dropped).`,
+      help: `Drop ${many ? 'them' : 'it'} in two deployments: first stop using ${list} in the application (for an ORM, also tell it to ignore ${many ? 'the columns' : 'the column'}) and deploy; then drop ${many ? 'them' : 'it'} in a later migration, after a backup if the data may be needed (e.g. \`${backup}\`). Set a short lock_timeout before it. Once the code no longer uses ${many ? 'them' : 'it'}, acknowledge with \`-- pgsafe-ignore drop-column\`.`,
+    };
   },
 });

@@ -59,7 +59,7 @@ function createdNames(stmt: Statement): Map<string, string> {
       }
       break;
     case 'RenameStmt':
-      add(n.newname, 'new name');
+      add(n.newname, ({ OBJECT_COLUMN: 'column', OBJECT_TABLE: 'table', OBJECT_INDEX: 'index', OBJECT_TABCONSTRAINT: 'constraint', OBJECT_SEQUENCE: 'sequence', OBJECT_VIEW: 'view', OBJECT_MATVIEW: 'materialized view', OBJECT_TRIGGER: 'trigger', OBJECT_SCHEMA: 'schema', OBJECT_TYPE: 'type' } as Record<string, string>)[n.renameType] ?? 'new');
       break;
     case 'ViewStmt':
       add(rangeVarName(n.view)?.name, 'view');

@@ -14,7 +14,7 @@ function report(stmt: Statement, def: any, where: string, verb: string): RuleRep
   const arr = typeRef(def.typeName)?.array ? 'json[]' : 'json';
   return {
     ...columnSpan(stmt, def),
-    message: `${where} ${verb} type ${arr}. json keeps the raw text and re-parses it on every access, and has no equality operator: DISTINCT, GROUP BY, UNION (without ALL) and unique indexes on it fail with "could not identify an equality operator for type json", and `=` does not exist for it.`,
+    message: `${where} ${verb} type ${arr}. json keeps the raw text and re-parses it on every access, and has no equality operator: DISTINCT, GROUP BY, UNION (without ALL) and unique indexes on it fail with "could not identify an equality operator for type json", and json = json does not exist.`,
     help: `Use ${arr === 'json[]' ? 'jsonb[]' : 'jsonb'}: it is parsed once on write, compares and indexes (GIN, btree), and supports the containment operators. Keep json only if you need the exact input text back (key order, duplicate keys, whitespace).`,
   };
 }

@@ -2,7 +2,7 @@ import { defineRule, docsUrl } from './types';
 import { lockPhrase, name, rangeAt, targetOf } from './_helpers';
 import { rangeVarName, sameName, type QName } from '../ast/names';
 import type { Statement } from '../parse/statement';
-import { laterStatements } from './_drops';
+import { followingStatements } from './_drops';
 
 const KINDS: Record<string, string> = {
   OBJECT_TABLE: 'TABLE',
@@ -11,18 +11,14 @@ const KINDS: Record<string, string> = {
   OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
 };
 
-const TX_END = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED']);
-
-/** The `CREATE VIEW <old name> …` that keeps the old name working, later in the same section. */
-function compatibilityView(stmts: Statement[], old: QName, inTransaction: boolean): Statement | undefined {
-  for (const s of stmts) {
-    if (inTransaction && s.kind === 'TransactionStmt' && TX_END.has(s.node?.kind)) return undefined;
-    if (s.kind === 'ViewStmt') {
-      const v = rangeVarName(s.node?.view);
-      if (v && sameName(v, old)) return s;
-    }
-  }
-  return undefined;
+/** A statement that creates something under the old name again (compatibility view, or a swap). */
+function replacement(stmts: Statement[], old: QName): Statement | undefined {
+  return stmts.find((s) => {
+    const made = s.kind === 'ViewStmt' ? rangeVarName(s.node?.view)
+      : s.kind === 'CreateStmt' ? rangeVarName(s.node?.relation)
+        : s.kind === 'CreateTableAsStmt' ? rangeVarName(s.node?.into?.rel) : undefined;
+    return !!made && sameName(made, old);
+  });
 }
 
 export default defineRule({
@@ -41,15 +37,16 @@ export default defineRule({
     if (!old || ctx.isNew(old)) return undefined;
     const kind = KINDS[n.renameType];
     const renamed: QName = { schema: old.schema, name: String(n.newname) };
-    const view = compatibilityView(laterStatements(ctx, stmt), old, ctx.tx.inTransaction);
-    if (view && ctx.tx.inTransaction) return undefined;
+    const following = followingStatements(ctx, stmt);
+    if (replacement(following.atomic, old)) return undefined;
+    const view = replacement(following.later, old);
     const recipe = `ALTER ${kind} ${name(old)} RENAME TO ${name(renamed)}; CREATE VIEW ${name(old)} AS SELECT * FROM ${name(renamed)};`;
     if (view) {
       return {
         ...rangeAt(stmt, n.relation?.location),
-        message: `ALTER ${kind} … RENAME TO and the compatibility view ${name(old)} run in separate transactions: between the two, every query on ${name(old)} fails with "relation does not exist".`,
-        help: `Run both in one transaction: BEGIN; ${recipe} COMMIT;`,
-        related: [{ start: view.start, end: view.end, message: 'the compatibility view is created here, after the rename has committed' }],
+        message: `Renaming ${name(old)} to ${name(renamed)} and creating ${name(old)} again (below) run in separate transactions: in between, every query on ${name(old)} fails with "relation does not exist". The rename takes ${lockPhrase('ACCESS EXCLUSIVE', old)} (briefly).`,
+        help: `Run both in one transaction: BEGIN; ALTER ${kind} ${name(old)} RENAME TO ${name(renamed)}; ${view.kind === 'ViewStmt' ? 'CREATE VIEW' : 'CREATE TABLE'} ${name(old)} …; COMMIT;`,
+        related: [{ start: view.start, end: view.end, message: `${name(old)} is created again here, after the rename has committed` }],
       };
     }
     return {

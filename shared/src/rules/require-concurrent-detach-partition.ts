@@ -24,7 +24,7 @@ export default defineRule({
         message: `DETACH PARTITION ${name(part)} takes ACCESS EXCLUSIVE locks on ${name(table)} (the whole partitioned table) and on ${name(part)}, which block all reads and writes on every partition until the transaction commits; while it waits behind a long-running query, every new query on ${name(table)} queues behind it.`,
         help: withDefault
           ? `${name(table)} has a DEFAULT partition (${name(withDefault)}, earlier in this file), so DETACH … CONCURRENTLY is not allowed: keep the plain DETACH with a short lock_timeout (retry on timeout) at a quiet time, or detach the DEFAULT partition first.`
-          : `Use \`ALTER TABLE ${name(table)} DETACH PARTITION ${name(part)} CONCURRENTLY;\` (PostgreSQL 14+): it takes SHARE UPDATE EXCLUSIVE on ${name(table)}, so reads and writes continue. It must be the only action of its ALTER TABLE, cannot be used while ${name(table)} has a DEFAULT partition, and if it is interrupted, complete it with \`ALTER TABLE ${name(table)} DETACH PARTITION ${name(part)} FINALIZE;\`.${outsideTransactionNote(ctx, 'DETACH PARTITION CONCURRENTLY')}`,
+          : `Use \`ALTER TABLE ${name(table)} DETACH PARTITION ${name(part)} CONCURRENTLY;\` (PostgreSQL 14+): it takes SHARE UPDATE EXCLUSIVE on ${name(table)}, so reads and writes continue. It cannot be used while ${name(table)} has a DEFAULT partition, and if it is interrupted, complete it with \`ALTER TABLE ${name(table)} DETACH PARTITION ${name(part)} FINALIZE;\`.${outsideTransactionNote(ctx, 'DETACH PARTITION CONCURRENTLY')}`,
       });
     }
     return out;

@@ -1,7 +1,31 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
-import { listName, quoteIdent, rangeVarName, type QName } from '../ast/names';
+import { listName, quoteIdent, rangeVarName, sameName, type QName } from '../ast/names';
 import type { RuleContext } from '../context/rule-context';
+import type { Statement } from '../parse/statement';
+import { earlierStatements, followingStatements } from './_drops';
+
+function createsTrigger(s: Statement, trigger: string, table: QName): boolean {
+  const t = rangeVarName(s.node?.relation);
+  return s.kind === 'CreateTrigStmt' && s.node?.trigname === trigger && !!t && sameName(t, table);
+}
+
+function dropsTrigger(s: Statement, trigger: string, table: QName): boolean {
+  if (s.kind !== 'DropStmt' || s.node?.removeType !== 'OBJECT_TRIGGER') return false;
+  return (s.node.objects ?? []).some((o: any) => {
+    const items: any[] = o.List?.items ?? [];
+    const t = listName(items.slice(0, -1));
+    return items[items.length - 1]?.String?.sval === trigger && !!t && sameName(t, table);
+  });
+}
+
+function dropsTable(s: Statement, table: QName): boolean {
+  if (s.kind !== 'DropStmt' || s.node?.removeType !== 'OBJECT_TABLE') return false;
+  return (s.node.objects ?? []).some((o: any) => {
+    const t = listName(o.List?.items);
+    return !!t && sameName(t, table);
+  });
+}
 
 function help(ctx: RuleContext, extra: string): string {
   const timeout = ctx.session.lockTimeout
@@ -28,10 +52,19 @@ export default defineRule({
       const table = rangeVarName(n.relation);
       if (!table || ctx.isNew(table)) return undefined;
       const what = n.isconstraint ? 'CREATE CONSTRAINT TRIGGER' : n.replace ? 'CREATE OR REPLACE TRIGGER' : 'CREATE TRIGGER';
+      const trig = String(n.trigname);
+      // DROP TRIGGER x + CREATE TRIGGER x: one finding, here (the drop is not reported when both commit together).
+      const scope = ctx.tx.inTransaction ? ctx.tx.earlier : earlierStatements(ctx, stmt);
+      const replaced = scope.some((s) => dropsTrigger(s, trig, table));
+      const replaceHint = replaced && !n.isconstraint
+        ? ctx.pgVersion >= 14
+          ? ` Use \`CREATE OR REPLACE TRIGGER ${quoteIdent(trig)} …\` instead of DROP TRIGGER + CREATE TRIGGER: it swaps the trigger atomically and avoids the DROP's ACCESS EXCLUSIVE lock.`
+          : ' (CREATE OR REPLACE TRIGGER, from PostgreSQL 14, would avoid the DROP\'s ACCESS EXCLUSIVE lock.)'
+        : '';
       return {
         ...rangeAt(stmt, n.relation.location),
-        message: `${what} ${quoteIdent(String(n.trigname))} takes ${lockPhrase('SHARE ROW EXCLUSIVE', table)}, and from then on its function runs on every matching write to ${name(table)}: its cost and its errors become part of the application's INSERT, UPDATE and DELETE statements.`,
-        help: help(ctx, LOGIC),
+        message: `${what} ${quoteIdent(trig)} ${replaced ? `re-creates the trigger dropped above (that DROP took an ACCESS EXCLUSIVE lock on ${name(table)}, which blocks all reads and writes) and ` : ''}takes ${lockPhrase('SHARE ROW EXCLUSIVE', table)}, and from then on its function runs on every matching write to ${name(table)}: its cost and its errors become part of the application's INSERT, UPDATE and DELETE statements.`,
+        help: help(ctx, LOGIC + replaceHint),
       };
     }
     if (stmt.kind === 'DropStmt' && n.removeType === 'OBJECT_TRIGGER') {
@@ -41,6 +74,20 @@ export default defineRule({
         const table: QName | undefined = listName(items.slice(0, -1));
         const trig = items[items.length - 1]?.String?.sval;
         if (!table || ctx.isNew(table)) continue;
+        const following = followingStatements(ctx, stmt);
+        if (following.later.some((s) => dropsTable(s, table))) continue; // the table goes too: drop-table reports it
+        if (following.atomic.some((s) => createsTrigger(s, String(trig), table))) continue; // replaced in the same transaction: reported at the CREATE
+        const recreated = following.later.find((s) => createsTrigger(s, String(trig), table));
+        if (recreated) {
+          out.push({
+            message: `DROP TRIGGER ${quoteIdent(String(trig))} takes ${lockPhrase('ACCESS EXCLUSIVE', table)} (briefly), and the trigger is created again below in a separate transaction: writes to ${name(table)} in between skip it.`,
+            help: help(ctx, ctx.pgVersion >= 14
+              ? `Replace it atomically with \`CREATE OR REPLACE TRIGGER ${quoteIdent(String(trig))} …\` (no DROP, no ACCESS EXCLUSIVE lock), or run the DROP and the CREATE in one transaction.`
+              : 'Run the DROP and the CREATE in one transaction.'),
+            related: [{ start: recreated.start, end: recreated.end, message: 'the trigger is created again here, after the DROP has committed' }],
+          });
+          continue;
+        }
         out.push({
           message: `DROP TRIGGER ${quoteIdent(String(trig))} takes ${lockPhrase('ACCESS EXCLUSIVE', table)} (briefly), and from then on writes to ${name(table)} no longer run its logic.`,
           help: help(ctx, 'Make sure no running application code relies on what the trigger did (audit rows, derived columns, sync to another table) before dropping it.'),

@@ -1,13 +1,13 @@
 import { defineRule, docsUrl } from './types';
 import { name, targetOf } from './_helpers';
-import { containsKeyRange, containsLimit } from './_flow';
+import { containsKeyRange, containsLimit, isKeyLookup } from './_flow';
 
 export default defineRule({
   meta: {
     id: 'unbatched-data-change',
     category: 'hazard',
     defaultLevel: 'warn',
-    description: 'UPDATE or DELETE of an existing table in one unbatched statement (no WHERE, or no LIMIT / key range bounding it).',
+    description: 'UPDATE or DELETE of an existing table in one unbatched statement (no WHERE, or no LIMIT, key range or id lookup bounding it).',
     docs: docsUrl('unbatched-data-change'),
     fixable: false,
   },
@@ -19,7 +19,7 @@ export default defineRule({
     const where = n.whereClause;
     if (where?.CurrentOfExpr) return undefined; // WHERE CURRENT OF cursor: one row
     const bounded = [where, n.withClause, n.fromClause, n.usingClause].some((p) => p && containsLimit(p)) || (where && containsKeyRange(where));
-    if (bounded) return undefined;
+    if (bounded || isKeyLookup(n)) return undefined;
     const verb = stmt.kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
     const t = name(table);
     const scope = where ? `every row of ${t} that matches its WHERE clause` : `every row of ${t} (there is no WHERE clause)`;

@@ -2,6 +2,7 @@ import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
 import { columnConstraints, isNullConst, keyList, notNullRecipe } from './_columns';
 import { SERIAL_TYPES, typeRef } from '../ast/types';
+import { quoteIdent } from '../ast/names';
 
 export default defineRule({
   meta: {
@@ -22,25 +23,28 @@ export default defineRule({
         if ((c?.contype !== 'CONSTR_UNIQUE' && c?.contype !== 'CONSTR_PRIMARY') || c.indexname) continue;
         const pk = c.contype === 'CONSTR_PRIMARY';
         const kind = pk ? 'PRIMARY KEY' : 'UNIQUE';
-        const cols = keyList(c);
-        const cname: string = c.conname ?? (pk ? `${table.name}_pkey` : `${[table.name, ...cols].join('_')}_key`);
+        const rawCols = keyList(c);
+        const cols = rawCols.map(quoteIdent);
+        const cname = quoteIdent(c.conname ?? (pk ? `${table.name}_pkey` : `${[table.name, ...cols].join('_')}_key`));
+        const include = keyList({ keys: c.including }).map(quoteIdent);
+        const extra = `${include.length ? ` INCLUDE (${include.join(', ')})` : ''}${c.nulls_not_distinct ? ' NULLS NOT DISTINCT' : ''}`;
         const nn = pk && cols.length
-          ? ` A primary key also needs its columns NOT NULL: if ${cols.join(', ')} ${cols.length > 1 ? 'are' : 'is'} nullable, USING INDEX runs SET NOT NULL, which scans under the same lock — first ${notNullRecipe(table, cols[0], ctx.pgVersion)}${cols.length > 1 ? ' (for each column)' : ''}.`
+          ? ` A primary key also needs its columns NOT NULL: if ${cols.join(', ')} ${cols.length > 1 ? 'are' : 'is'} nullable, USING INDEX runs SET NOT NULL, which scans under the same lock — first ${notNullRecipe(table, rawCols[0], ctx.pgVersion)}${cols.length > 1 ? ' (for each column)' : ''}.`
           : '';
         out.push({
           ...rangeAt(stmt, c.location),
           message: `ADD ${kind}${c.conname ? ` ${c.conname}` : ''} builds a unique index on ${t} while holding ${lockPhrase('ACCESS EXCLUSIVE', table)}, for the whole index build.`,
-          help: `Build the index first without blocking: \`CREATE UNIQUE INDEX CONCURRENTLY ${cname} ON ${t} (${cols.join(', ') || '…'});\` (outside a transaction block), then attach it: \`ALTER TABLE ${t} ADD CONSTRAINT ${cname} ${kind} USING INDEX ${cname};\` — instant, no scan.${nn}`,
+          help: `Build the index first without blocking: \`CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${cname} ON ${t} (${cols.join(', ') || '…'})${extra};\` (outside a transaction block), then attach it: \`ALTER TABLE ${t} ADD CONSTRAINT ${cname} ${kind} USING INDEX ${cname};\` — instant, no scan.${nn}`,
         });
       } else if (cmd.subtype === 'AT_AddColumn') {
         const def = cmd.def?.ColumnDef;
         const cons = columnConstraints(def);
-        const col: string = def?.colname;
+        const col = quoteIdent(def?.colname ?? '');
         for (const c of cons) {
           if (c.contype !== 'CONSTR_UNIQUE' && c.contype !== 'CONSTR_PRIMARY') continue;
           const pk = c.contype === 'CONSTR_PRIMARY';
           const kind = pk ? 'PRIMARY KEY' : 'UNIQUE';
-          const cname: string = c.conname ?? (pk ? `${table.name}_pkey` : `${table.name}_${col}_key`);
+          const cname = quoteIdent(c.conname ?? (pk ? `${table.name}_pkey` : `${table.name}_${def.colname}_key`));
           // A new primary-key column must get a value in every existing row.
           const typ = typeRef(def?.typeName);
           const filled = (typ && SERIAL_TYPES.has(typ.name))
@@ -51,7 +55,7 @@ export default defineRule({
           out.push({
             ...rangeAt(stmt, c.location),
             message: `ADD COLUMN ${col} … ${kind} builds a unique index on ${t} while holding ${lockPhrase('ACCESS EXCLUSIVE', table)}, for the whole index build.${fails}`,
-            help: `Add the column without ${kind} (and fill it${pk ? ' and make it NOT NULL' : ''} in batches if needed), then \`CREATE UNIQUE INDEX CONCURRENTLY ${cname} ON ${t} (${col});\` outside a transaction block, then \`ALTER TABLE ${t} ADD CONSTRAINT ${cname} ${kind} USING INDEX ${cname};\` (instant).`,
+            help: `Add the column without ${kind} (and fill it${pk ? ' and make it NOT NULL' : ''} in batches if needed), then \`CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${cname} ON ${t} (${col});\` outside a transaction block, then \`ALTER TABLE ${t} ADD CONSTRAINT ${cname} ${kind} USING INDEX ${cname};\` (instant).`,
           });
         }
       }

@@ -3,6 +3,8 @@ import { lockPhrase, name, rangeAt } from './_helpers';
 import { rangeVarName, type QName } from '../ast/names';
 import { joinNames, optionIsOn } from './_drops';
 
+const plain = (q: QName | undefined) => (q ? `${q.schema ? `${q.schema}.` : ''}${q.name}` : '<table>');
+
 const REPACK = 'Use pg_repack (or pg_squeeze) instead: they rebuild the table online and hold an ACCESS EXCLUSIVE lock only for a moment at the start and the end';
 
 export default defineRule({
@@ -24,7 +26,7 @@ export default defineRule({
       const rels = (n.rels ?? []).map((r: any) => r.VacuumRelation?.relation);
       const tables: QName[] = rels.map(rangeVarName).filter((q: QName | undefined): q is QName => !!q && !ctx.isNew(q));
       if (rels.length > 0 && tables.length === 0) return undefined;
-      const help = `${REPACK} (\`pg_repack --table=${tables[0]?.name ?? '<table>'}\`). Run it as a maintenance job, not in a migration. If the aim is only to make dead rows reusable, plain VACUUM (SHARE UPDATE EXCLUSIVE: reads and writes continue) is enough.`;
+      const help = `${REPACK} (\`pg_repack --table=${plain(tables[0])}\`). Run it as a maintenance job, not in a migration. If the aim is only to make dead rows reusable, plain VACUUM (SHARE UPDATE EXCLUSIVE: reads and writes continue) is enough.`;
       if (tables.length === 0) {
         return {
           message: 'VACUUM FULL without a table list rewrites every table of the database, one after another, each under an ACCESS EXCLUSIVE lock that blocks all reads and writes on it until its copy is done — and needs free disk space for a full copy of the largest table.',
@@ -40,7 +42,7 @@ export default defineRule({
     if (stmt.kind === 'ClusterStmt') {
       const table = rangeVarName(n.relation);
       if (table && ctx.isNew(table)) return undefined;
-      const help = `${REPACK}; \`pg_repack --table=${table?.name ?? '<table>'} --order-by=<columns>\` gives the same physical order as CLUSTER. Run it as a maintenance job, not in a migration.`;
+      const help = `${REPACK}; \`pg_repack --table=${plain(table)} --order-by=<columns>\` gives the same physical order as CLUSTER. Run it as a maintenance job, not in a migration.`;
       if (!table) {
         return {
           message: 'CLUSTER without a table re-clusters every table that was clustered before, one after another, each rewritten under an ACCESS EXCLUSIVE lock that blocks all reads and writes on it until its copy is done.',

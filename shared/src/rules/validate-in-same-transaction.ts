@@ -1,7 +1,7 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, related } from './_helpers';
 import { separateTransactionAdvice, transactionWhy } from './_columns';
-import { rangeVarName, type QName } from '../ast/names';
+import { quoteIdent, rangeVarName, type QName } from '../ast/names';
 import { constraintKey } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 
@@ -41,13 +41,14 @@ export default defineRule({
     cmds.forEach(({ table, cmd }, i) => {
       if (cmd.subtype !== 'AT_ValidateConstraint' || !cmd.name || ctx.isNew(table)) return;
       const conname: string = cmd.name;
+      const shown = quoteIdent(conname);
       // Same ALTER TABLE: `ADD … NOT VALID, VALIDATE CONSTRAINT …` is one statement, one lock.
       const sameStatement = cmds.slice(0, i).some(({ cmd: c }) => c.subtype === 'AT_AddConstraint' && c.def?.Constraint?.conname === conname && c.def.Constraint.skip_validation);
       if (sameStatement) {
         const { phrase, blocked } = heldLocks(table, addedConstraint(stmt, conname));
         out.push({
-          message: `VALIDATE CONSTRAINT ${conname} runs in the same ALTER TABLE as its ADD … NOT VALID, so the scan happens while the ADD still holds ${phrase}: ${blocked} for the whole scan, and NOT VALID gains nothing.`,
-          help: `Split it: ADD CONSTRAINT ${conname} … NOT VALID in one transaction, then \`ALTER TABLE ${name(table)} VALIDATE CONSTRAINT ${conname};\` in a later one (it takes SHARE UPDATE EXCLUSIVE, which lets reads and writes continue).`,
+          message: `VALIDATE CONSTRAINT ${shown} runs in the same ALTER TABLE as its ADD … NOT VALID, so the scan happens while the ADD still holds ${phrase}: ${blocked} for the whole scan, and NOT VALID gains nothing.`,
+          help: `Split it: ADD CONSTRAINT ${shown} … NOT VALID in one transaction, then \`ALTER TABLE ${name(table)} VALIDATE CONSTRAINT ${shown};\` in a later one (it takes SHARE UPDATE EXCLUSIVE, which lets reads and writes continue).`,
         });
         return;
       }
@@ -56,9 +57,9 @@ export default defineRule({
       if (!add) return;
       const { phrase, blocked } = heldLocks(table, addedConstraint(add, conname));
       out.push({
-        message: `VALIDATE CONSTRAINT ${conname} runs in the same transaction as the ADD CONSTRAINT ${conname} … NOT VALID before it; they share a transaction because ${transactionWhy(ctx)}. That ADD took ${phrase}, held until the transaction ends, so the validation scan runs under it: ${blocked} for the whole scan, and NOT VALID gains nothing.`,
+        message: `VALIDATE CONSTRAINT ${shown} runs in the same transaction as the ADD CONSTRAINT ${shown} … NOT VALID before it; they share a transaction because ${transactionWhy(ctx)}. That ADD took ${phrase}, held until the transaction ends, so the validation scan runs under it: ${blocked} for the whole scan, and NOT VALID gains nothing.`,
         help: `Commit the ADD … NOT VALID first, then validate in a new transaction: ${separateTransactionAdvice(ctx, `the VALIDATE CONSTRAINT`)}. On its own, VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE, which lets reads and writes continue during the scan.`,
-        related: related(add, `${conname} is added NOT VALID here, in the same transaction`),
+        related: related(add, `${shown} is added NOT VALID here, in the same transaction`),
       });
     });
     return out;
