@@ -50,6 +50,24 @@ function levelOf(meta: RuleMeta, config: PgsafeConfig): Severity | undefined {
   return level === 'off' ? undefined : level === 'error' ? 'error' : 'warning';
 }
 
+interface ActiveRule {
+  rule: Rule;
+  severity: Severity;
+}
+
+/** Active rules by statement kind (rules without `statementKinds` are in every list). */
+function dispatchTable(rules: readonly ActiveRule[]): (kind: string) => readonly ActiveRule[] {
+  const byKind = new Map<string, ActiveRule[]>();
+  return (kind) => {
+    let list = byKind.get(kind);
+    if (!list) {
+      list = rules.filter((r) => !r.rule.statementKinds || r.rule.statementKinds.includes(kind));
+      byKind.set(kind, list);
+    }
+    return list;
+  };
+}
+
 export function activeRules(config: PgsafeConfig): { rule: Rule; severity: Severity }[] {
   const out: { rule: Rule; severity: Severity }[] = [];
   for (const rule of allRules) {
@@ -97,7 +115,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
     }
   }
 
-  const rules = activeRules(config);
+  const rulesFor = dispatchTable(activeRules(config));
   const walker = new MigrationWalker({ pgVersion: config.pgVersion, transaction: config.transaction, path, statements: split.statements, catalog: options.catalog });
   for (const stmt of split.statements) {
     if (stmt.error) {
@@ -105,15 +123,17 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
       continue;
     }
     if (stmt.section.direction !== 'up' || pathDirection === 'verify') continue;
-    const units: Statement[] = stmt.kind === 'DoStmt' ? [...embeddedStatements(stmt, text), stmt] : [stmt];
-    for (const unit of units) {
+    // A DO block's statements run at its position; the DO itself adds nothing the walker must
+    // record once its statements have been (an opaque DO, with no SQL pgsafe can see, still counts).
+    const embedded = stmt.kind === 'DoStmt' ? embeddedStatements(stmt, text) : [];
+    for (const unit of embedded.length ? [...embedded, stmt] : [stmt]) {
       const ctx = walker.contextFor(unit);
-      for (const { rule, severity } of rules) {
+      for (const { rule, severity } of rulesFor(unit.kind)) {
         const out = rule.check(unit, ctx);
         if (!out) continue;
         for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit);
       }
-      walker.after(unit, ctx.locks);
+      if (unit !== stmt || embedded.length === 0) walker.after(unit, ctx.locks);
     }
   }
 

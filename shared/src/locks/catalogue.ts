@@ -4,6 +4,7 @@
 import { listName, rangeVarName, type QName } from '../ast/names';
 import { couldBeRewriteFree, isRewriteFreeTypeChange, typeRef, SERIAL_TYPES } from '../ast/types';
 import { expressionVolatility } from '../ast/volatility';
+import { hasOption } from '../ast/options';
 import type { Catalog } from '../context/catalog';
 import type { Statement } from '../parse/statement';
 import { strongerLock, type LockMode } from './modes';
@@ -54,7 +55,7 @@ export function lockEffects(stmt: Statement, opts: LockOptions): LockEffect[] {
     case 'CreateStmt':
       return createTableEffects(n);
     case 'ReindexStmt': {
-      const conc = (n.params ?? []).some((p: any) => p.DefElem?.defname === 'concurrently');
+      const conc = hasOption(n.params, 'concurrently');
       const target = rangeVarName(n.relation);
       if (!target) return [];
       if (n.kind === 'REINDEX_OBJECT_INDEX') {
@@ -68,7 +69,7 @@ export function lockEffects(stmt: Statement, opts: LockOptions): LockEffect[] {
     case 'RefreshMatViewStmt':
       return effect(rangeVarName(n.relation), n.concurrent ? 'EXCLUSIVE' : AE, n.concurrent ? 'REFRESH MATERIALIZED VIEW CONCURRENTLY' : 'REFRESH MATERIALIZED VIEW', { rewrite: !n.concurrent, scan: true });
     case 'VacuumStmt': {
-      const full = (n.options ?? []).some((o: any) => o.DefElem?.defname === 'full' && o.DefElem?.arg?.Boolean?.boolval !== false);
+      const full = hasOption(n.options, 'full');
       const action = n.is_vacuumcmd ? (full ? 'VACUUM FULL' : 'VACUUM') : 'ANALYZE';
       return (n.rels ?? []).flatMap((r: any) => effect(rangeVarName(r.VacuumRelation?.relation), full ? AE : SUE, action, { rewrite: full, scan: true }));
     }
@@ -93,6 +94,8 @@ export function lockEffects(stmt: Statement, opts: LockOptions): LockEffect[] {
       return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'DELETE', { scan: !n.whereClause });
     case 'InsertStmt':
       return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'INSERT');
+    case 'CopyStmt':
+      return n.is_from ? effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'COPY FROM') : [];
     case 'MergeStmt':
       return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'MERGE');
     default:

@@ -105,13 +105,6 @@ export function joinNames(names: string[]): string {
 }
 
 /** `VACUUM (FULL false)` and friends: the option is off when its argument says so. */
-export function optionIsOn(arg: any): boolean {
-  if (!arg) return true;
-  if (arg.Boolean) return arg.Boolean.boolval === true;
-  if (arg.Integer) return (arg.Integer.ival ?? 0) !== 0;
-  const s = String(arg.String?.sval ?? arg.A_Const?.sval?.sval ?? '').toLowerCase();
-  return !['false', 'off', 'no', '0'].includes(s);
-}
 
 /** A DEFAULT partition of `parent` created or attached earlier in this file (CONCURRENTLY refuses those). */
 export function defaultPartitionSeen(ctx: RuleContext, stmt: Statement, parent: QName): QName | undefined {

@@ -15,8 +15,8 @@ export function alterCommands(stmt: Statement): { table: QName; cmd: any }[] {
 }
 
 /** "a SHARE lock on orders, which blocks INSERT, UPDATE and DELETE (reads continue)" */
-export function lockPhrase(mode: LockMode, relation: QName | undefined): string {
-  return `${article(mode)} ${mode} lock on ${displayName(relation)}, which ${describeBlocked(mode)}`;
+export function lockPhrase(mode: LockMode, relation: QName | undefined, display = displayName(relation)): string {
+  return `${article(mode)} ${mode} lock on ${display}, which ${describeBlocked(mode)}`;
 }
 
 function article(mode: string): string {

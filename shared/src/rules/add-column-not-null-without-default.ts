@@ -13,6 +13,7 @@ export default defineRule({
     docs: docsUrl('add-column-not-null-without-default'),
     fixable: true,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const { table, cmd } of alterCommands(stmt)) {

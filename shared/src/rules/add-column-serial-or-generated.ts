@@ -15,6 +15,7 @@ export default defineRule({
     docs: docsUrl('add-column-serial-or-generated'),
     fixable: false,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const { table, cmd } of alterCommands(stmt)) {

@@ -14,6 +14,7 @@ export default defineRule({
     docs: docsUrl('add-column-volatile-default'),
     fixable: true,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const { table, cmd } of alterCommands(stmt)) {

@@ -13,6 +13,7 @@ export default defineRule({
     docs: docsUrl('alter-column-type-rewrite'),
     fixable: false,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const { table, cmd } of alterCommands(stmt)) {

@@ -32,6 +32,7 @@ export default defineRule({
     docs: docsUrl('alter-table-rewrite'),
     fixable: false,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     if (stmt.kind !== 'AlterTableStmt' || !stmt.node) return undefined;
     const objtype = stmt.node.objtype ?? 'OBJECT_TABLE';

@@ -21,6 +21,7 @@ export default defineRule({
     docs: docsUrl('attach-partition'),
     fixable: true,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const { table: parent, cmd } of alterCommands(stmt)) {

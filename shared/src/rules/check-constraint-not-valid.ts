@@ -12,6 +12,7 @@ export default defineRule({
     docs: docsUrl('check-constraint-not-valid'),
     fixable: true,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const { table, cmd } of alterCommands(stmt)) {

@@ -1,6 +1,7 @@
 import { defineRule, docsUrl } from './types';
 import { related } from './_helpers';
 import type { Statement } from '../parse/statement';
+import { hasOption } from '../ast/options';
 
 /** Statements PostgreSQL refuses inside a transaction block (PreventInTransactionBlock). */
 export function nonTransactionalForm(stmt: Statement): string | undefined {
@@ -12,7 +13,7 @@ export function nonTransactionalForm(stmt: Statement): string | undefined {
     case 'DropStmt':
       return n.concurrent ? 'DROP INDEX CONCURRENTLY' : n.removeType === 'OBJECT_DATABASE' ? 'DROP DATABASE' : undefined;
     case 'ReindexStmt':
-      if ((n.params ?? []).some((p: any) => p.DefElem?.defname === 'concurrently')) return 'REINDEX CONCURRENTLY';
+      if (hasOption(n.params, 'concurrently')) return 'REINDEX CONCURRENTLY';
       return ['REINDEX_OBJECT_SYSTEM', 'REINDEX_OBJECT_DATABASE', 'REINDEX_OBJECT_SCHEMA'].includes(n.kind) ? 'REINDEX SCHEMA/DATABASE/SYSTEM' : undefined;
     case 'VacuumStmt':
       return n.is_vacuumcmd ? 'VACUUM' : undefined;
@@ -41,6 +42,7 @@ export default defineRule({
     docs: docsUrl('concurrently-in-transaction'),
     fixable: true,
   },
+  statementKinds: ['IndexStmt', 'DropStmt', 'ReindexStmt', 'VacuumStmt', 'ClusterStmt', 'AlterTableStmt', 'CreatedbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt'],
   check(stmt, ctx) {
     const form = nonTransactionalForm(stmt);
     if (!form) return undefined;

@@ -12,6 +12,7 @@ export default defineRule({
     docs: docsUrl('create-partition-of'),
     fixable: true,
   },
+  statementKinds: ['CreateStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (stmt.kind !== 'CreateStmt' || !n?.partbound) return undefined;

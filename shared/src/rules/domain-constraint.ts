@@ -13,6 +13,7 @@ export default defineRule({
     docs: docsUrl('domain-constraint'),
     fixable: true,
   },
+  statementKinds: ['AlterDomainStmt', 'AlterTableStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (!n) return undefined;

@@ -81,6 +81,7 @@ export default defineRule({
     docs: docsUrl('drop-cascade'),
     fixable: false,
   },
+  statementKinds: ['AlterTableStmt', 'DropOwnedStmt', 'DropStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (!n) return undefined;

@@ -12,6 +12,7 @@ export default defineRule({
     docs: docsUrl('drop-column'),
     fixable: false,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     let table: QName | undefined;
     const cols: string[] = [];

@@ -15,6 +15,7 @@ export default defineRule({
     docs: docsUrl('drop-foreign-key'),
     fixable: false,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     const cmds = alterCommands(stmt);

@@ -11,6 +11,7 @@ export default defineRule({
     docs: docsUrl('drop-schema'),
     fixable: false,
   },
+  statementKinds: ['DropStmt', 'DropdbStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (!n) return undefined;

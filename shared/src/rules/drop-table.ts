@@ -12,6 +12,7 @@ export default defineRule({
     docs: docsUrl('drop-table'),
     fixable: false,
   },
+  statementKinds: ['DropStmt'],
   check(stmt, ctx) {
     if (stmt.kind !== 'DropStmt' || stmt.node?.removeType !== 'OBJECT_TABLE') return undefined;
     const tables: QName[] = (stmt.node.objects ?? [])

@@ -10,6 +10,7 @@ export default defineRule({
     docs: docsUrl('exclusion-constraint'),
     fixable: false,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const { table, cmd } of alterCommands(stmt)) {

@@ -11,6 +11,7 @@ export default defineRule({
     docs: docsUrl('foreign-key-not-valid'),
     fixable: true,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const { table, cmd } of alterCommands(stmt)) {

@@ -109,6 +109,7 @@ export default defineRule({
     docs: docsUrl('identifier-too-long'),
     fixable: true,
   },
+  statementKinds: ['AlterTableStmt', 'CreateDomainStmt', 'CreateEnumStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'CreateSchemaStmt', 'CreateSeqStmt', 'CreateStmt', 'CreateTableAsStmt', 'CreateTrigStmt', 'IndexStmt', 'RenameStmt', 'ViewStmt'],
   check(stmt) {
     const created = createdNames(stmt);
     if (created.size === 0) return undefined;

@@ -31,6 +31,7 @@ export default defineRule({
     docs: docsUrl('nested-transaction'),
     fixable: false,
   },
+  statementKinds: ['TransactionStmt'],
   check(stmt, ctx) {
     if (stmt.kind !== 'TransactionStmt' || isEmbedded(stmt) || !ctx.tx.inTransaction) return undefined;
     const word = leadingWords(stmt);

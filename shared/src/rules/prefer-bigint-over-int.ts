@@ -18,6 +18,7 @@ export default defineRule({
     docs: docsUrl('prefer-bigint-over-int'),
     fixable: true,
   },
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   check(stmt) {
     const out: RuleReport[] = [];
     for (const site of columnTypeSites(stmt)) {

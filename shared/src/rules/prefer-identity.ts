@@ -14,6 +14,7 @@ export default defineRule({
     fixable: true,
     minPg: 10,
   },
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   check(stmt) {
     const out: RuleReport[] = [];
     for (const site of columnTypeSites(stmt)) {

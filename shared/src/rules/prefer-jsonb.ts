@@ -28,6 +28,7 @@ export default defineRule({
     docs: docsUrl('prefer-jsonb'),
     fixable: true,
   },
+  statementKinds: ['CompositeTypeStmt', 'CreateStmt', 'AlterTableStmt'],
   check(stmt, _ctx) {
     const n = stmt.node;
     if (!n) return undefined;

@@ -11,6 +11,7 @@ export default defineRule({
     docs: docsUrl('prefer-text-field'),
     fixable: true,
   },
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   check(stmt) {
     const out: RuleReport[] = [];
     for (const site of columnTypeSites(stmt)) {

@@ -10,6 +10,7 @@ export default defineRule({
     docs: docsUrl('prefer-timestamptz'),
     fixable: true,
   },
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   check(stmt) {
     const out: RuleReport[] = [];
     for (const site of columnTypeSites(stmt)) {

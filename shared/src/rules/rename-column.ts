@@ -11,6 +11,7 @@ export default defineRule({
     docs: docsUrl('rename-column'),
     fixable: false,
   },
+  statementKinds: ['RenameStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (stmt.kind !== 'RenameStmt' || n?.renameType !== 'OBJECT_COLUMN') return undefined;

@@ -30,6 +30,7 @@ export default defineRule({
     docs: docsUrl('rename-table'),
     fixable: true,
   },
+  statementKinds: ['RenameStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (stmt.kind !== 'RenameStmt' || !n || !KINDS[n.renameType]) return undefined;

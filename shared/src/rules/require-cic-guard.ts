@@ -22,6 +22,7 @@ export default defineRule({
     docs: docsUrl('require-cic-guard'),
     fixable: true,
   },
+  statementKinds: ['IndexStmt'],
   check(stmt, ctx) {
     if (stmt.kind !== 'IndexStmt' || !stmt.node?.concurrent || stmt.node.if_not_exists) return undefined;
     const n = stmt.node;

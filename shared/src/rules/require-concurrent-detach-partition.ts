@@ -13,6 +13,7 @@ export default defineRule({
     fixable: true,
     minPg: 14,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const { table, cmd } of alterCommands(stmt)) {

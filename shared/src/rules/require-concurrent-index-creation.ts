@@ -10,6 +10,7 @@ export default defineRule({
     docs: docsUrl('require-concurrent-index-creation'),
     fixable: true,
   },
+  statementKinds: ['IndexStmt'],
   check(stmt, ctx) {
     if (stmt.kind !== 'IndexStmt' || stmt.node?.concurrent) return undefined;
     const table = targetOf(stmt);

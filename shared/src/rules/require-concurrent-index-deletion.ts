@@ -13,6 +13,7 @@ export default defineRule({
     docs: docsUrl('require-concurrent-index-deletion'),
     fixable: true,
   },
+  statementKinds: ['DropStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (stmt.kind !== 'DropStmt' || n?.removeType !== 'OBJECT_INDEX' || n.concurrent) return undefined;

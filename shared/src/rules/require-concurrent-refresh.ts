@@ -10,6 +10,7 @@ export default defineRule({
     docs: docsUrl('require-concurrent-refresh'),
     fixable: true,
   },
+  statementKinds: ['RefreshMatViewStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (stmt.kind !== 'RefreshMatViewStmt' || !n || n.concurrent || n.skipData) return undefined;

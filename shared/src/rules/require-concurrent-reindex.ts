@@ -13,6 +13,7 @@ export default defineRule({
     fixable: true,
     minPg: 12,
   },
+  statementKinds: ['ReindexStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (stmt.kind !== 'ReindexStmt' || !n) return undefined;

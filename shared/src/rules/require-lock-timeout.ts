@@ -1,5 +1,5 @@
 import { defineRule, docsUrl } from './types';
-import { existingEffects, lockPhrase } from './_helpers';
+import { existingEffects, lockPhrase, name } from './_helpers';
 import { blocksTraffic } from '../locks/modes';
 
 export default defineRule({
@@ -16,8 +16,9 @@ export default defineRule({
     const heavy = existingEffects(ctx).find((l) => blocksTraffic(l.mode));
     if (!heavy) return undefined;
     const scope = ctx.tx.inTransaction ? 'this transaction' : 'this session';
+    const target = heavy.role === 'index' ? `the table of index ${name(heavy.relation)}` : name(heavy.relation);
     return {
-      message: `${heavy.action} requests ${lockPhrase(heavy.mode, heavy.relation)}, and no lock_timeout is set in ${scope}. If a long query holds a conflicting lock, this statement waits — and every query on the table queues behind it.`,
+      message: `${heavy.action} requests ${lockPhrase(heavy.mode, heavy.relation, target)}, and no lock_timeout is set in ${scope}. If a long query holds a conflicting lock, this statement waits — and every query on the table queues behind it.`,
       help: `Put \`SET ${ctx.tx.inTransaction ? 'LOCAL ' : ''}lock_timeout = '5s';\` before it (and retry the migration if it times out). Reported once per transaction; \`lock_timeout = 0\` counts as unset.`,
     };
   },

@@ -45,6 +45,7 @@ export default defineRule({
     docs: docsUrl('trigger-on-existing-table'),
     fixable: false,
   },
+  statementKinds: ['CreateTrigStmt', 'DropStmt', 'AlterTableStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (!n) return undefined;

@@ -12,6 +12,7 @@ export default defineRule({
     docs: docsUrl('truncate'),
     fixable: false,
   },
+  statementKinds: ['TruncateStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (stmt.kind !== 'TruncateStmt' || !n) return undefined;

@@ -65,6 +65,9 @@ export interface Finding {
 
 export interface Rule {
   meta: RuleMeta;
+  /** Parse-node kinds `check` inspects (e.g. `AlterTableStmt`); omitted: every statement. The
+   *  engine uses it only to skip calls that cannot report anything. */
+  statementKinds?: readonly string[];
   check(stmt: Statement, ctx: RuleContext): RuleReport | RuleReport[] | undefined;
   fix?(stmt: Statement, report: RuleReport, ctx: RuleContext): Fix[];
 }

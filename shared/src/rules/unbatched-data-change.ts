@@ -11,6 +11,7 @@ export default defineRule({
     docs: docsUrl('unbatched-data-change'),
     fixable: false,
   },
+  statementKinds: ['DeleteStmt', 'UpdateStmt'],
   check(stmt, ctx) {
     if (stmt.kind !== 'UpdateStmt' && stmt.kind !== 'DeleteStmt') return undefined;
     const n = stmt.node!;

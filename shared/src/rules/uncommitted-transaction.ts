@@ -10,6 +10,7 @@ export default defineRule({
     docs: docsUrl('uncommitted-transaction'),
     fixable: true,
   },
+  statementKinds: ['TransactionStmt'],
   check(stmt, ctx) {
     if (!isBegin(stmt) || isEmbedded(stmt) || ctx.tx.inTransaction) return undefined; // nested BEGINs: nested-transaction
     const closed = ctx.statements.some((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));

@@ -13,6 +13,7 @@ export default defineRule({
     docs: docsUrl('unique-constraint-without-index'),
     fixable: true,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const { table, cmd } of alterCommands(stmt)) {

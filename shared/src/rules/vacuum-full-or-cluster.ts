@@ -1,7 +1,8 @@
 import { defineRule, docsUrl } from './types';
 import { lockPhrase, name, rangeAt } from './_helpers';
 import { rangeVarName, type QName } from '../ast/names';
-import { joinNames, optionIsOn } from './_drops';
+import { joinNames } from './_drops';
+import { optionIsOn } from '../ast/options';
 
 const plain = (q: QName | undefined) => (q ? `${q.schema ? `${q.schema}.` : ''}${q.name}` : '<table>');
 
@@ -16,6 +17,7 @@ export default defineRule({
     docs: docsUrl('vacuum-full-or-cluster'),
     fixable: false,
   },
+  statementKinds: ['ClusterStmt', 'VacuumStmt'],
   check(stmt, ctx) {
     const n = stmt.node;
     if (!n) return undefined;

@@ -35,6 +35,7 @@ export default defineRule({
     docs: docsUrl('validate-in-same-transaction'),
     fixable: true,
   },
+  statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     const cmds = alterCommands(stmt);
