@@ -20,10 +20,14 @@ export interface FileReport {
 
 export function positionFindings(file: string, text: string, findings: readonly Finding[]): FileReport {
   const lines = new LineIndex(text);
-  const positioned = findings.map((f) => {
+  const positioned = findings.map((f): PositionedFinding => {
     const s = lines.position(f.start);
-    const e = lines.position(Math.max(f.end, f.start));
-    return { ...f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+    const e = f.end > f.start ? lines.position(f.end) : s;
+    return {
+      rule: f.rule, severity: f.severity, message: f.message, help: f.help, start: f.start, end: f.end, docs: f.docs,
+      statementIndex: f.statementIndex, related: f.related, fixes: f.fixes,
+      line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1,
+    };
   });
   return { file, text, lines, findings: positioned };
 }
