@@ -88,3 +88,11 @@ test('rules can be turned off and raised to error by config', async () => {
   const f = await lint(sql, { rules: { 'require-lock-timeout': 'error' } });
   assert.equal(f[0].severity, 'error');
 });
+
+test('tern: sections run in a transaction; `---- tern: disable-tx ----` opts its section out', async () => {
+  const cic = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);';
+  const tx = await lint(`${cic}\n---- create above / drop below ----\nDROP INDEX CONCURRENTLY IF EXISTS i;\n`);
+  assert.deepEqual(tx.map((f) => [f.rule, f.line]), [['concurrently-in-transaction', 1]]);
+  assert.match(tx[0].help, /tern: disable-tx/);
+  assert.deepEqual(await rulesFired(`---- tern: disable-tx ----\n${cic}\n---- create above / drop below ----\nDROP INDEX CONCURRENTLY IF EXISTS i;\n`), []);
+});

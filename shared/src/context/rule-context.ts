@@ -11,6 +11,8 @@ export interface TransactionView {
   source: TransactionSource;
   /** Why pgsafe believes the statement is (or is not) in a transaction, for messages. */
   reason: string;
+  /** Whose transaction it is when source is 'runner': the framework, or 'config' ("transaction": "always"). */
+  runner?: 'goose' | 'sql-migrate' | 'dbmate' | 'tern' | 'node-pg-migrate' | 'config';
   /** The BEGIN statement, when the file opened the transaction itself. */
   begin?: Statement;
   /** Statements (parsed, excluding BEGIN) that ran earlier in this transaction. */

@@ -23,6 +23,7 @@ export interface WalkerOptions {
 interface TxState {
   source: TransactionSource;
   reason: string;
+  runner?: TransactionRunner;
   begin?: Statement;
   earlier: Statement[];
   unprotectedHeavyLock?: { stmt: Statement; effect: LockEffect };
@@ -62,7 +63,7 @@ export class MigrationWalker {
     this.section = section;
     const runner = runnerTransaction(section, this.opts.transaction);
     this.sessionScope = this.freshTx('none', runner.reason);
-    this.tx = runner.inTx ? this.freshTx('runner', runner.reason) : this.sessionScope;
+    this.tx = runner.inTx ? { ...this.freshTx('runner', runner.reason), runner: runner.runner } : this.sessionScope;
   }
 
   contextFor(stmt: Statement): RuleContext {
@@ -74,6 +75,7 @@ export class MigrationWalker {
       inTransaction: tx.source !== 'none',
       source: tx.source,
       reason: tx.reason,
+      runner: tx.runner,
       begin: tx.begin,
       earlier: tx.earlier,
       unprotectedHeavyLock: tx.unprotectedHeavyLock,
@@ -186,13 +188,15 @@ function settingIsNonZero(args: any[] | undefined): boolean {
   return !/^0+(\.0+)?\s*(ms|s|min|h|d|us)?$/.test(s);
 }
 
+export type TransactionRunner = NonNullable<Section['framework']> | 'config';
+
 /** Does the migration runner wrap this section in a transaction? */
-export function runnerTransaction(section: Section, mode: TransactionMode): { inTx: boolean; reason: string } {
-  if (mode === 'always') return { inTx: true, reason: 'the runner wraps each migration in a transaction (config "transaction": "always")' };
+export function runnerTransaction(section: Section, mode: TransactionMode): { inTx: boolean; reason: string; runner?: TransactionRunner } {
+  if (mode === 'always') return { inTx: true, runner: 'config', reason: 'the runner wraps each migration in a transaction (config "transaction": "always")' };
   if (mode === 'never') return { inTx: false, reason: 'the runner does not open a transaction (config "transaction": "never")' };
-  const m = section.marker;
-  if (!m) return { inTx: false, reason: 'no transaction block (the file has no BEGIN and no framework marker)' };
-  if (section.noTransaction) return { inTx: false, reason: `the ${m.framework} marker opts this migration out of its transaction` };
+  const fw = section.framework;
+  if (!fw) return { inTx: false, reason: 'no transaction block (the file has no BEGIN and no framework marker)' };
+  if (section.noTransaction) return { inTx: false, reason: `the ${fw} marker opts this migration out of its transaction` };
   const how: Record<string, string> = {
     goose: 'goose runs each migration in a transaction unless the file has `-- +goose NO TRANSACTION`',
     'sql-migrate': 'sql-migrate runs each migration in a transaction unless the marker says `notransaction`',
@@ -200,5 +204,5 @@ export function runnerTransaction(section: Section, mode: TransactionMode): { in
     tern: 'tern runs each migration in a transaction unless the section has `---- tern: disable-tx ----`',
     'node-pg-migrate': 'node-pg-migrate runs SQL migrations in a transaction',
   };
-  return { inTx: true, reason: how[m.framework] ?? `${m.framework} runs each migration in a transaction` };
+  return { inTx: true, runner: fw, reason: how[fw] ?? `${fw} runs each migration in a transaction` };
 }

@@ -8,7 +8,7 @@ export type Direction = 'up' | 'down';
 export interface Marker {
   framework: MarkerFramework;
   /** up / down start a section; statement-begin/-end are goose & sql-migrate statement brackets. */
-  kind: 'up' | 'down' | 'statement-begin' | 'statement-end' | 'no-transaction';
+  kind: 'up' | 'down' | 'statement-begin' | 'statement-end' | 'no-transaction' | 'disable-tx';
   start: number; // offset of the line start
   end: number; // offset of the line end (before the newline)
   text: string;
@@ -21,6 +21,8 @@ export interface Section {
   start: number;
   end: number;
   marker?: Marker;
+  /** The runner whose markers define this section (undefined: a plain SQL file). */
+  framework?: MarkerFramework;
   /** The runner runs this section outside a transaction (a marker opted out). */
   noTransaction: boolean;
 }
@@ -37,6 +39,7 @@ const GOOSE = /^--\s*\+goose\s+(up|down|statementbegin|statementend|no\s+transac
 const SQL_MIGRATE = /^--\s*\+migrate\s+(up|down|statementbegin|statementend)\b(.*)$/i;
 const DBMATE = /^--\s*migrate:(up|down)(?:\s+(.*))?$/i;
 const TERN = /^----\s*create\s+above\s*\/\s*drop\s+below\s*----\s*$/i;
+const TERN_DISABLE_TX = /^----\s*tern:\s*disable-tx\s*----\s*$/i;
 const NODE_PG_MIGRATE = /^--[\s-]*(up|down)\s+migration\b/i;
 
 function classify(line: string): Omit<Marker, 'start' | 'end' | 'text'> | undefined {
@@ -63,6 +66,7 @@ function classify(line: string): Omit<Marker, 'start' | 'end' | 'text'> | undefi
     return { framework: 'dbmate', kind: m[1].toLowerCase() as Direction, noTransaction: noTx };
   }
   if (TERN.test(line)) return { framework: 'tern', kind: 'down', noTransaction: false };
+  if (TERN_DISABLE_TX.test(line)) return { framework: 'tern', kind: 'disable-tx', noTransaction: true };
   m = NODE_PG_MIGRATE.exec(line);
   if (m) return { framework: 'node-pg-migrate', kind: m[1].toLowerCase() as Direction, noTransaction: false };
   return undefined;
@@ -92,30 +96,30 @@ export function layoutSections(text: string, defaultDirection: Direction = 'up')
   }
 
   const sectionMarkers = markers.filter((m) => m.kind === 'up' || m.kind === 'down');
-  const framework = markers.find((m) => m.kind !== 'no-transaction' || m.framework === 'goose')?.framework;
+  const framework = (sectionMarkers[0] ?? markers.find((m) => m.framework === 'goose'))?.framework;
   const fileNoTx = markers.some((m) => m.kind === 'no-transaction');
   const forcedBoundaries = markers.filter((m) => m.kind === 'statement-end').map((m) => m.start);
 
   const sections: Section[] = [];
   if (sectionMarkers.length === 0) {
-    sections.push({ direction: defaultDirection, start: 0, end: text.length, noTransaction: fileNoTx });
+    sections.push({ direction: defaultDirection, start: 0, end: text.length, framework, noTransaction: fileNoTx });
   } else {
     const first = sectionMarkers[0];
     if (first.start > 0) {
       // Text before the first marker is up SQL (tern's separator puts "up" above it; goose and
       // dbmate files usually hold only comments there).
-      sections.push({ direction: 'up', start: 0, end: first.start, noTransaction: fileNoTx });
+      sections.push({ direction: 'up', start: 0, end: first.start, framework, noTransaction: fileNoTx });
     }
     sectionMarkers.forEach((m, i) => {
       const end = i + 1 < sectionMarkers.length ? sectionMarkers[i + 1].start : text.length;
-      sections.push({
-        direction: m.kind as Direction,
-        start: m.end,
-        end,
-        marker: m,
-        noTransaction: fileNoTx || m.noTransaction,
-      });
+      sections.push({ direction: m.kind as Direction, start: m.end, end, marker: m, framework, noTransaction: fileNoTx || m.noTransaction });
     });
+  }
+  // tern's `---- tern: disable-tx ----` applies to the section it is in.
+  for (const m of markers) {
+    if (m.kind !== 'disable-tx') continue;
+    const section = sections.find((x) => m.start >= x.start && m.start <= x.end);
+    if (section) section.noTransaction = true;
   }
   return { framework, markers, sections, forcedBoundaries };
 }

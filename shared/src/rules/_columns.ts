@@ -1,3 +1,4 @@
+import { transactionCause } from './_helpers';
 // Helpers shared by the constraint and column rules (group "columns"). The leading underscore
 // keeps this file out of the rule registry.
 import { displayName, listName, quoteIdent, sameName, type QName } from '../ast/names';
@@ -46,17 +47,12 @@ export function keyList(c: any): string[] {
 }
 
 /** How a statement's transaction came about, for messages. */
-export function transactionWhy(ctx: RuleContext): string {
-  return ctx.tx.source === 'begin' ? 'the BEGIN earlier in this file opened a transaction block' : ctx.tx.reason;
-}
+export const transactionWhy = transactionCause;
 
 /** Where to move `what` (a statement) so it runs in its own transaction, by how the transaction was opened. */
 export function separateTransactionAdvice(ctx: RuleContext, what: string): string {
   if (ctx.tx.source === 'begin') return `put a COMMIT before ${what} (or move it to a later migration)`;
-  const r = ctx.tx.reason;
-  if (/goose|sql-migrate|dbmate|tern|node-pg-migrate|runner/.test(r)) {
-    return `move ${what} to the next migration file (the runner wraps each migration in its own transaction)`;
-  }
+  if (ctx.tx.runner && ctx.tx.runner !== 'config') return `move ${what} to the next migration file (${ctx.tx.runner} wraps each migration in its own transaction)`;
   return `run ${what} in a separate transaction (a later migration)`;
 }
 

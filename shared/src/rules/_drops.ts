@@ -1,3 +1,4 @@
+import { leaveTransaction, transactionCause } from './_helpers';
 // Shared code of the drop / rename / maintenance / partition / trigger rules (group "drops").
 import { listName, rangeVarName, sameName, type QName } from '../ast/names';
 import type { RuleContext } from '../context/rule-context';
@@ -85,17 +86,7 @@ export function createdEarlier(ctx: RuleContext, stmt: Statement, kind: ObjectKi
  */
 export function outsideTransactionNote(ctx: RuleContext, form: string): string {
   if (!ctx.tx.inTransaction) return '';
-  const why = ctx.tx.source === 'begin' ? 'the BEGIN earlier in this file' : ctx.tx.reason;
-  const how = ctx.tx.source === 'begin'
-    ? 'COMMIT before it, or move it to its own migration'
-    : ctx.tx.reason.includes('goose')
-      ? 'move it to its own migration file marked `-- +goose NO TRANSACTION`'
-      : ctx.tx.reason.includes('dbmate')
-        ? 'move it to its own migration marked `-- migrate:up transaction:false`'
-        : ctx.tx.reason.includes('sql-migrate')
-          ? 'move it to its own migration marked `-- +migrate Up notransaction`'
-          : 'move it to its own migration that runs without a transaction';
-  return ` ${form} cannot run inside a transaction block, and this statement is in one (${why}): ${how}.`;
+  return ` ${form} cannot run inside a transaction block, and this statement is in one (${transactionCause(ctx)}): ${leaveTransaction(ctx)}.`;
 }
 
 /** "a", "a and b", "a, b and c" */

@@ -65,3 +65,31 @@ export function transactionControlKind(stmt: Statement): string | undefined {
 export function related(stmt: Statement | undefined, message: string) {
   return stmt ? [{ start: stmt.start, end: stmt.end, message }] : [];
 }
+
+/** Why this statement is in a transaction block, for messages. */
+export function transactionCause(ctx: RuleContext): string {
+  return ctx.tx.source === 'begin' ? 'the BEGIN earlier in this file opened a transaction block' : ctx.tx.reason;
+}
+
+/** The marker with which a runner lets one migration (or section) run without its transaction. */
+export function optOutMarker(runner: RuleContext['tx']['runner']): string | undefined {
+  switch (runner) {
+    case 'goose': return '`-- +goose NO TRANSACTION` (at the top of the file)';
+    case 'sql-migrate': return '`-- +migrate Up notransaction`';
+    case 'dbmate': return '`-- migrate:up transaction:false`';
+    case 'tern': return '`---- tern: disable-tx ----` (in its up section)';
+    default: return undefined;
+  }
+}
+
+/** How to run a statement outside the transaction it is in: a clause such as "move it to …". */
+export function leaveTransaction(ctx: RuleContext, what = 'it'): string {
+  if (ctx.tx.source === 'begin') return `put a COMMIT before ${what} (or move ${what} to its own migration)`;
+  const marker = optOutMarker(ctx.tx.runner);
+  if (marker) return `move ${what} to its own migration file marked ${marker}, alone, so the other statements keep their transaction`;
+  return `move ${what} to its own migration that the runner does not wrap in a transaction`;
+}
+
+export function sentence(clause: string): string {
+  return clause.charAt(0).toUpperCase() + clause.slice(1) + (/[.!?]$/.test(clause) ? '' : '.');
+}

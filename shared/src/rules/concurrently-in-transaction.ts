@@ -1,5 +1,5 @@
 import { defineRule, docsUrl } from './types';
-import { related } from './_helpers';
+import { leaveTransaction, related, sentence, transactionCause } from './_helpers';
 import type { Statement } from '../parse/statement';
 import { hasOption } from '../ast/options';
 
@@ -53,16 +53,8 @@ export default defineRule({
       };
     }
     if (!ctx.tx.inTransaction) return undefined;
-    const why = ctx.tx.source === 'begin' ? 'the BEGIN earlier in this file opened a transaction block' : ctx.tx.reason;
-    const fix = ctx.tx.source === 'begin'
-      ? 'End the transaction (COMMIT) before this statement and start a new one after it if needed, or move the statement to its own migration.'
-      : ctx.tx.reason.includes('goose')
-        ? 'Move it to its own migration file with `-- +goose NO TRANSACTION` at the top (one statement per file, so the other statements keep their transaction).'
-        : ctx.tx.reason.includes('dbmate')
-          ? 'Move it to its own migration whose marker is `-- migrate:up transaction:false`, alone in its section.'
-          : ctx.tx.reason.includes('sql-migrate')
-            ? 'Move it to its own migration with `-- +migrate Up notransaction`.'
-            : 'Run it outside the transaction: in its own migration that the runner does not wrap in a transaction.';
+    const why = transactionCause(ctx);
+    const fix = sentence(leaveTransaction(ctx));
     return {
       message: `${form} cannot run inside a transaction block, and this one is in a transaction: ${why}. PostgreSQL will fail the migration with SQLSTATE 25001.`,
       help: fix,

@@ -1,5 +1,5 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
-import { related } from './_helpers';
+import { leaveTransaction, related, sentence, transactionCause } from './_helpers';
 import { isEmbedded, literalRange, walk } from './_flow';
 import { displayName, listName, sameName, type QName } from '../ast/names';
 import type { RuleContext } from '../context/rule-context';
@@ -13,10 +13,7 @@ function createdInThisTransaction(ctx: RuleContext, type: QName | undefined): bo
 
 function optOut(ctx: RuleContext): string {
   if (ctx.tx.source === 'begin') return 'Run it before the BEGIN (or COMMIT first), outside the transaction block.';
-  if (ctx.tx.reason.includes('goose')) return 'Move it to its own migration file with `-- +goose NO TRANSACTION` at the top.';
-  if (ctx.tx.reason.includes('dbmate')) return 'Move it to its own migration whose marker is `-- migrate:up transaction:false`.';
-  if (ctx.tx.reason.includes('sql-migrate')) return 'Move it to its own migration with `-- +migrate Up notransaction`.';
-  return 'Move it to its own migration that the runner does not wrap in a transaction.';
+  return sentence(leaveTransaction(ctx));
 }
 
 function addValueBeforePg12(stmt: Statement, ctx: RuleContext): RuleReport | undefined {
@@ -31,7 +28,7 @@ function addValueBeforePg12(stmt: Statement, ctx: RuleContext): RuleReport | und
     };
   }
   if (!ctx.tx.inTransaction) return undefined;
-  const why = ctx.tx.source === 'begin' ? 'the BEGIN earlier in this file opened a transaction block' : ctx.tx.reason;
+  const why = transactionCause(ctx);
   return {
     message: `${what} cannot run inside a transaction block before PostgreSQL 12, and this one is in a transaction: ${why}. PostgreSQL ${ctx.pgVersion} fails the migration with "ALTER TYPE ... ADD cannot run inside a transaction block" (SQLSTATE 25001).`,
     help: `${optOut(ctx)} Use ADD VALUE IF NOT EXISTS so a re-run does not fail. (PostgreSQL 12+ allows it in a transaction, but the value cannot be used until COMMIT.)`,

@@ -1,5 +1,5 @@
 import { defineRule, docsUrl } from './types';
-import { related } from './_helpers';
+import { optOutMarker, related } from './_helpers';
 import { endsTransaction, isBegin, isEmbedded, leadingWords, transactionKind } from './_flow';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
@@ -15,10 +15,10 @@ function runnerWhy(ctx: RuleContext): string {
 }
 
 function optOut(ctx: RuleContext): string {
-  if (ctx.tx.reason.includes('goose')) return 'Remove the BEGIN/COMMIT and let goose wrap the migration; if a statement must run outside a transaction, put it in its own file with `-- +goose NO TRANSACTION`.';
-  if (ctx.tx.reason.includes('dbmate')) return 'Remove the BEGIN/COMMIT and let dbmate wrap the migration; if a statement must run outside a transaction, use `-- migrate:up transaction:false` in its own migration.';
-  if (ctx.tx.reason.includes('sql-migrate')) return 'Remove the BEGIN/COMMIT and let sql-migrate wrap the migration; if a statement must run outside a transaction, use `-- +migrate Up notransaction` in its own migration.';
-  if (ctx.tx.reason.includes('config')) return 'Remove the BEGIN/COMMIT: the runner already wraps the migration in a transaction. If this runner does not, set "transaction" to "auto" or "never" in the pgsafe config.';
+  const runner = ctx.tx.runner;
+  if (runner === 'config') return 'Remove the BEGIN/COMMIT: the runner already wraps the migration in a transaction. If this runner does not, set "transaction" to "auto" or "never" in the pgsafe config.';
+  const marker = optOutMarker(runner);
+  if (marker) return `Remove the BEGIN/COMMIT and let ${runner} wrap the migration; if a statement must run outside a transaction, put it in its own migration marked ${marker}.`;
   return 'Remove the BEGIN/COMMIT and let the runner manage the transaction; move statements that must run outside a transaction to their own migration that opts out of it.';
 }
 
