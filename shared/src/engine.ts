@@ -2,7 +2,7 @@
 // parser is loaded (`await ensureParser()` first, or use `lintText`).
 import { Catalog } from './context/catalog';
 import { MigrationWalker } from './context/walker';
-import { ENGINE_DIAGNOSTICS, ENGINE_DIAGNOSTIC_LIST } from './diagnostics';
+import { ENGINE_DIAGNOSTICS, ENGINE_DIAGNOSTIC_LIST, reportSourceNotes, unusedSuppressionFindings } from './diagnostics';
 import { defaultConfig, type PgsafeConfig } from './config/types';
 import { embeddedStatements } from './parse/embedded';
 import { ensureParser } from './parse/pgquery';
@@ -10,7 +10,7 @@ import { directionFromPath } from './parse/sections';
 import { splitStatements, type SplitResult } from './parse/split';
 import type { Statement } from './parse/statement';
 import { allRules } from './rules/index';
-import type { Finding, Rule, RuleMeta, RuleReport, Severity } from './rules/types';
+import type { Finding, Fix, Rule, RuleMeta, RuleReport, Severity } from './rules/types';
 import { collectSuppressions, isSuppressed } from './suppress';
 
 export interface LintOptions {
@@ -86,34 +86,17 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const pathDirection = directionFromPath(path);
   const split = splitStatements(text, pathDirection === 'up' || pathDirection === undefined ? 'up' : 'down');
   const findings: Finding[] = [];
-  const push = (meta: RuleMeta, severity: Severity, r: RuleReport, stmt: Statement | undefined) => {
+  const push = (meta: RuleMeta, severity: Severity, r: RuleReport, stmt: Statement | undefined, fixes: Fix[] = []) => {
     findings.push({
       rule: meta.id, severity, message: r.message, help: r.help,
       start: r.start ?? stmt?.start ?? 0, end: r.end ?? stmt?.end ?? 0,
-      docs: meta.docs, statementIndex: stmt?.index, related: r.related ?? [], fixes: [],
+      docs: meta.docs, statementIndex: stmt?.index, related: r.related ?? [], fixes,
     });
   };
 
   const D = ENGINE_DIAGNOSTICS;
   const syntaxLevel = levelOf(D.syntaxError, config);
-  const variableUses = new Map<string, number>();
-  for (const note of split.notes) if (note.kind === 'psql-variable') variableUses.set(note.text, (variableUses.get(note.text) ?? 0) + 1);
-  for (const note of split.notes) {
-    const stmt = split.statements.find((s) => s.start <= note.start && note.start <= s.end);
-    if (note.kind === 'psql-meta-command') {
-      const level = levelOf(D.psqlMetaCommand, config);
-      if (level) push(D.psqlMetaCommand, level, { message: `psql meta-command \`${note.text.trim()}\` is not SQL; pgsafe skips this line (only psql can run it).`, help: 'Run this file with psql, or move the meta-command out of the migration.', start: note.start, end: note.end }, stmt);
-    } else if (note.kind === 'missing-semicolon') {
-      const level = levelOf(D.missingSemicolon, config);
-      if (level) push(D.missingSemicolon, level, { message: 'This statement has no terminating `;` before `StatementEnd`. The migration runner sends the block as one query, so it runs there, but as a plain script (psql, another runner) it would run into the next statement.', help: 'Add the `;`.', start: Math.max(note.start - 1, stmt?.start ?? 0), end: note.end }, stmt);
-    } else {
-      const uses = variableUses.get(note.text);
-      if (uses === undefined) continue; // reported once per variable, at its first use
-      variableUses.delete(note.text);
-      const level = levelOf(D.psqlVariable, config);
-      if (level) push(D.psqlVariable, level, { message: `psql variable \`${note.text}\` (${uses} use${uses === 1 ? '' : 's'} in this file) is substituted by the migration runner before the file runs; pgsafe checked those statements with a placeholder name in its place.`, help: 'Findings in those statements refer to the placeholder. If the placeholder is intended, turn psql-variable off for this folder in pgsafe.config.json.', start: note.start, end: note.end }, stmt);
-    }
-  }
+  reportSourceNotes(split, (meta) => levelOf(meta, config), push);
 
   const rulesFor = dispatchTable(activeRules(config));
   const walker = new MigrationWalker({ pgVersion: config.pgVersion, transaction: config.transaction, path, statements: split.statements, catalog: options.catalog });
@@ -131,7 +114,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
       for (const { rule, severity } of rulesFor(unit.kind)) {
         const out = rule.check(unit, ctx);
         if (!out) continue;
-        for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit);
+        for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit, rule.fix ? rule.fix(unit, r, ctx) : []);
       }
       if (unit !== stmt || embedded.length === 0) walker.after(unit, ctx.locks);
     }
@@ -140,28 +123,11 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const sups = collectSuppressions(text, split.statements, split.trailingComments);
   let kept = sups.length ? findings.filter((f) => f.rule === D.unusedSuppression.id || !isSuppressed(sups, f.rule, f.statementIndex)) : findings;
   const unusedLevel = levelOf(D.unusedSuppression, config);
-  if (unusedLevel) {
-    for (const s of sups) {
-      const target = s.fileWide ? 'this file' : 'the next statement';
-      const unknown = s.rules.filter((r) => !metaById.has(r));
-      const range = { start: s.comment.start, end: s.comment.end };
-      if (unknown.length) {
-        kept.push(finding(D.unusedSuppression, unusedLevel, `Unknown rule ${unknown.map((u) => `"${u}"`).join(', ')} in a pgsafe-ignore comment.`, 'Run `pgsafe rules` for the rule ids.', range));
-      }
-      const unused = s.rules.filter((r) => metaById.has(r) && !s.used.has(r));
-      if (s.rules.length === 0 ? !s.usedAll : unused.length > 0) {
-        const what = s.rules.length === 0 ? 'suppresses nothing' : `does not suppress anything for ${unused.join(', ')}`;
-        kept.push(finding(D.unusedSuppression, unusedLevel, `This pgsafe-ignore comment ${what} on ${target}.`, 'Remove it, or move it directly above the statement it is meant for.', range));
-      }
-    }
-  }
+  if (unusedLevel) kept.push(...unusedSuppressionFindings(sups, unusedLevel, (id) => metaById.has(id)));
   kept = kept.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   return { path, findings: kept, split };
 }
 
-function finding(meta: RuleMeta, severity: Severity, message: string, help: string, range: { start: number; end: number }): Finding {
-  return { rule: meta.id, severity, message, help, start: range.start, end: range.end, docs: meta.docs, related: [], fixes: [] };
-}
 
 /** End of the word at `at` (to underline the token a syntax error points at). */
 function tokenEnd(text: string, at: number, limit: number): number {
