@@ -112,7 +112,9 @@ export default defineRule({
   statementKinds: ['AlterTableStmt', 'CreateDomainStmt', 'CreateEnumStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'CreateSchemaStmt', 'CreateSeqStmt', 'CreateStmt', 'CreateTableAsStmt', 'CreateTrigStmt', 'IndexStmt', 'RenameStmt', 'ViewStmt'],
   check(stmt) {
     const created = createdNames(stmt);
-    if (created.size === 0) return undefined;
+    // The parser has already truncated long names to 63 bytes (or a little less, at a multi-byte
+    // character boundary): only then is it worth rescanning the text for the full spelling.
+    if (![...created.keys()].some((k) => bytes(k) >= MAX_BYTES - 3)) return undefined;
     const tokens = scanSql(stmt.text);
     if (!tokens) return undefined;
     const map = new ByteMap(stmt.text);
