@@ -19,11 +19,12 @@ export function notNullCheckColumn(expr: any): string | undefined {
   return typeof last === 'string' ? last : undefined;
 }
 
-export function constraintInfo(c: any, table: QName, at: number, fallbackName?: string): ConstraintInfo | undefined {
+/** `column`: the column a column constraint (`col int REFERENCES …`) is written on. */
+export function constraintInfo(c: any, table: QName, at: number, column?: string): ConstraintInfo | undefined {
   const type = CONTYPE[c?.contype];
-  if (!type) return undefined;
-  const cols = stringList(c.fk_attrs ?? c.keys);
-  const name = c.conname ?? fallbackName ?? defaultConstraintName(table, type, cols);
+  if (!type || type === 'notnull' && column !== undefined) return undefined;
+  const cols = column !== undefined ? [column] : stringList(c.fk_attrs ?? c.keys);
+  const name = c.conname ?? defaultConstraintName(table, type, cols);
   return {
     name,
     type,
@@ -70,8 +71,8 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
           const col = columnFrom(e.ColumnDef);
           rel.columns.set(col.name, col);
           for (const c of e.ColumnDef.constraints ?? []) {
-            const info = c.Constraint && constraintInfo({ ...c.Constraint, keys: [{ String: { sval: col.name } }], fk_attrs: [{ String: { sval: col.name } }] }, name, at);
-            if (info && info.type !== 'notnull') rel.constraints.set(info.name, info);
+            const info = c.Constraint && constraintInfo(c.Constraint, name, at, col.name);
+            if (info) rel.constraints.set(info.name, info);
           }
         } else if (e.Constraint) {
           const info = constraintInfo(e.Constraint, name, at);
@@ -189,8 +190,8 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
         const col = columnFrom(def);
         rel.columns.set(col.name, col);
         for (const k of def.constraints ?? []) {
-          const info = k.Constraint && constraintInfo({ ...k.Constraint, keys: [{ String: { sval: col.name } }], fk_attrs: [{ String: { sval: col.name } }] }, name, at);
-          if (info && info.type !== 'notnull') rel.constraints.set(info.name, info);
+          const info = k.Constraint && constraintInfo(k.Constraint, name, at, col.name);
+          if (info) rel.constraints.set(info.name, info);
         }
         break;
       }

@@ -160,9 +160,13 @@ function renameEffects(n: any, opts: LockOptions): LockEffect[] {
 function createTableEffects(n: any): LockEffect[] {
   const out: LockEffect[] = [];
   if (n.partbound) out.push(...effect(rangeVarName(n.inhRelations?.[0]?.RangeVar), AE, 'CREATE TABLE … PARTITION OF', { role: 'parent' }));
-  const fks = (n.tableElts ?? []).flatMap((e: any) => [e.Constraint, ...(e.ColumnDef?.constraints ?? []).map((c: any) => c.Constraint)])
-    .filter((c: any) => c?.contype === 'CONSTR_FOREIGN');
-  for (const fk of fks) out.push(...effect(rangeVarName(fk.pktable), SRE, 'CREATE TABLE … REFERENCES', { role: 'referenced' }));
+  const addFk = (c: any) => {
+    if (c?.contype === 'CONSTR_FOREIGN') out.push(...effect(rangeVarName(c.pktable), SRE, 'CREATE TABLE … REFERENCES', { role: 'referenced' }));
+  };
+  for (const e of n.tableElts ?? []) {
+    addFk(e.Constraint);
+    for (const c of e.ColumnDef?.constraints ?? []) addFk(c.Constraint);
+  }
   return out;
 }
 
