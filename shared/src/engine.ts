@@ -124,7 +124,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   let kept = sups.length ? findings.filter((f) => f.rule === D.unusedSuppression.id || !isSuppressed(sups, f.rule, f.statementIndex)) : findings;
   const unusedLevel = levelOf(D.unusedSuppression, config);
   if (unusedLevel) kept.push(...unusedSuppressionFindings(sups, unusedLevel, (id) => metaById.has(id)));
-  kept = kept.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+  kept = kept.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return { path, findings: kept, split };
 }
 
