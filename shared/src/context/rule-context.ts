@@ -3,7 +3,8 @@ import type { LockEffect } from '../locks/catalogue';
 import type { Statement } from '../parse/statement';
 import type { Catalog } from './catalog';
 
-export type TransactionSource = 'begin' | 'runner' | 'none';
+/** begin: the file's BEGIN; runner: the migration runner's; implicit: a multi-statement query or pipeline. */
+export type TransactionSource = 'begin' | 'runner' | 'implicit' | 'none';
 
 /** The transaction a statement runs in, and what happened earlier in it (or in the session). */
 export interface TransactionView {
@@ -11,8 +12,10 @@ export interface TransactionView {
   source: TransactionSource;
   /** Why pgsafe believes the statement is (or is not) in a transaction, for messages. */
   reason: string;
-  /** Whose transaction it is when source is 'runner': the framework, or 'config' ("transaction": "always"). */
-  runner?: 'goose' | 'sql-migrate' | 'dbmate' | 'tern' | 'node-pg-migrate' | 'config';
+  /** The framework that runs the file (or 'config' for "transaction": "always"). */
+  runner?: string;
+  /** How one migration leaves this transaction with this framework (marker, own file, …). */
+  optOut?: string;
   /** The BEGIN statement, when the file opened the transaction itself. */
   begin?: Statement;
   /** Statements (parsed, excluding BEGIN) that ran earlier in this transaction. */

@@ -5,6 +5,8 @@ import { rangeVarName } from '../ast/names';
 import { lockEffects, type LockEffect } from '../locks/catalogue';
 import { blocksTraffic } from '../locks/modes';
 import type { Section } from '../parse/sections';
+import { transactionPlan } from '../project/transactions';
+import type { DetectedFramework, TransactionPlan } from '../project/types';
 import type { Statement } from '../parse/statement';
 import { applyStatement } from './apply';
 import { Catalog } from './catalog';
@@ -18,12 +20,28 @@ export interface WalkerOptions {
   path: string;
   statements: readonly Statement[];
   catalog?: Catalog;
+  /** The runner that applies this file and how it sends it (from project detection). */
+  framework?: DetectedFramework;
+  plan?: TransactionPlan;
+}
+
+/** What a section starts in: the runner's transaction, an implicit one, or none. */
+interface SectionScope {
+  source: TransactionSource;
+  reason: string;
+  runner?: TransactionRunner;
+  optOut?: string;
+  /** Implicit transactions (one query / one pipeline): from the first statement, or from the second. */
+  implicit?: 'all' | 'after-first';
 }
 
 interface TxState {
   source: TransactionSource;
   reason: string;
   runner?: TransactionRunner;
+  optOut?: string;
+  /** The StatementBegin/End block this implicit transaction is. */
+  block?: number;
   begin?: Statement;
   earlier: Statement[];
   unprotectedHeavyLock?: { stmt: Statement; effect: LockEffect };
@@ -57,17 +75,41 @@ export class MigrationWalker {
     return { source, reason, begin, earlier: [], workAfterAccessExclusive: 0, notValidAdded: new Map(), enumValuesAdded: new Map() };
   }
 
-  /** Called before the first statement of each section (up/down parts run as separate units). */
-  enterSection(section: Section): void {
-    if (this.section === section) return;
-    this.section = section;
-    const runner = runnerTransaction(section, this.opts.transaction);
-    this.sessionScope = this.freshTx('none', runner.reason);
-    this.tx = runner.inTx ? { ...this.freshTx('runner', runner.reason), runner: runner.runner } : this.sessionScope;
+  private scope: SectionScope = { source: 'none', reason: 'no transaction block' };
+  private lastIndex = -1;
+  private unitStatements = 0;
+
+  /** Track section changes, pipelines and StatementBegin/End blocks before each statement. */
+  private enter(stmt: Statement): void {
+    if (this.section !== stmt.section) {
+      this.section = stmt.section;
+      this.scope = sectionScope(stmt.section, this.opts);
+      this.sessionScope = this.freshTx('none', this.scope.reason);
+      this.tx = this.scope.source === 'none' || this.scope.implicit === 'after-first' ? this.sessionScope : this.openTx(this.scope.source, this.scope.reason);
+      this.unitStatements = 0;
+    }
+    if (stmt.index === this.lastIndex) return; // statements of a DO block run inside it
+    this.lastIndex = stmt.index;
+    this.unitStatements++;
+    if (this.scope.implicit === 'after-first' && this.unitStatements === 2 && this.tx.source === 'none') {
+      this.tx = this.openTx('implicit', this.scope.reason);
+    }
+    if (this.tx.block !== undefined && stmt.block !== this.tx.block) {
+      this.sessionScope = this.freshTx('none', this.scope.reason);
+      this.tx = this.sessionScope;
+    }
+    if (stmt.block !== undefined && this.tx.source === 'none' && this.opts.statements.filter((s) => s.block === stmt.block).length > 1) {
+      const fw = this.opts.framework ?? stmt.section.framework ?? 'goose';
+      this.tx = { ...this.openTx('implicit', `${fw} sends a StatementBegin/StatementEnd block as one query, which PostgreSQL runs as one implicit transaction`), block: stmt.block, optOut: 'its own StatementBegin/StatementEnd block (or no block), in a migration without a transaction' };
+    }
+  }
+
+  private openTx(source: TransactionSource, reason: string): TxState {
+    return { ...this.freshTx(source, reason), runner: this.scope.runner, optOut: this.scope.optOut };
   }
 
   contextFor(stmt: Statement): RuleContext {
-    this.enterSection(stmt.section);
+    this.enter(stmt);
     const catalog = this.catalog;
     const locks = lockEffects(stmt, { catalog, pgVersion: this.opts.pgVersion });
     const tx = this.tx;
@@ -76,6 +118,7 @@ export class MigrationWalker {
       source: tx.source,
       reason: tx.reason,
       runner: tx.runner,
+      optOut: tx.optOut,
       begin: tx.begin,
       earlier: tx.earlier,
       unprotectedHeavyLock: tx.unprotectedHeavyLock,
@@ -151,13 +194,17 @@ export class MigrationWalker {
   private transactionControl(stmt: Statement): void {
     const kind: string = stmt.node?.kind;
     if (kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') {
-      if (this.tx.source === 'none') this.tx = this.freshTx('begin', 'the BEGIN earlier in this file', stmt);
+      // In a multi-statement query, BEGIN turns the implicit block into a regular one.
+      if (this.tx.source === 'none') this.tx = this.openTx('begin', 'the BEGIN earlier in this file');
+      else if (this.tx.source === 'implicit') this.tx = { ...this.tx, source: 'begin', begin: stmt, reason: 'the BEGIN earlier in this file' };
+      if (this.tx.source === 'begin' && !this.tx.begin) this.tx.begin = stmt;
       return;
     }
     if (['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED'].includes(kind)) {
       if (this.tx.source !== 'none') {
         this.sessionScope = this.freshTx('none', 'no transaction block (after COMMIT)');
-        this.tx = this.sessionScope;
+        // The rest of a multi-statement query runs in a new implicit block.
+        this.tx = this.scope.implicit === 'all' && this.tx.block === undefined ? this.openTx('implicit', this.scope.reason) : this.sessionScope;
       }
     }
   }
@@ -188,21 +235,20 @@ function settingIsNonZero(args: any[] | undefined): boolean {
   return !/^0+(\.0+)?\s*(ms|s|min|h|d|us)?$/.test(s);
 }
 
-export type TransactionRunner = NonNullable<Section['framework']> | 'config';
+export type TransactionRunner = DetectedFramework | 'config';
 
-/** Does the migration runner wrap this section in a transaction? */
-export function runnerTransaction(section: Section, mode: TransactionMode): { inTx: boolean; reason: string; runner?: TransactionRunner } {
-  if (mode === 'always') return { inTx: true, runner: 'config', reason: 'the runner wraps each migration in a transaction (config "transaction": "always")' };
-  if (mode === 'never') return { inTx: false, reason: 'the runner does not open a transaction (config "transaction": "never")' };
-  const fw = section.framework;
-  if (!fw) return { inTx: false, reason: 'no transaction block (the file has no BEGIN and no framework marker)' };
-  if (section.noTransaction) return { inTx: false, reason: `the ${fw} marker opts this migration out of its transaction` };
-  const how: Record<string, string> = {
-    goose: 'goose runs each migration in a transaction unless the file has `-- +goose NO TRANSACTION`',
-    'sql-migrate': 'sql-migrate runs each migration in a transaction unless the marker says `notransaction`',
-    dbmate: 'dbmate runs each migration in a transaction unless the marker says `transaction:false`',
-    tern: 'tern runs each migration in a transaction unless the section has `---- tern: disable-tx ----`',
-    'node-pg-migrate': 'node-pg-migrate runs SQL migrations in a transaction',
-  };
-  return { inTx: true, runner: fw, reason: how[fw] ?? `${fw} runs each migration in a transaction` };
+/** The transaction a section's statements start in, from config, framework plan and markers. */
+export function sectionScope(section: Section, opts: Pick<WalkerOptions, 'transaction' | 'plan' | 'framework' | 'statements'>): SectionScope {
+  if (opts.transaction === 'always') return { source: 'runner', runner: 'config', reason: 'the runner wraps each migration in a transaction (config "transaction": "always")' };
+  if (opts.transaction === 'never') return { source: 'none', reason: 'the runner does not open a transaction (config "transaction": "never")' };
+  const framework = opts.framework ?? section.framework;
+  const plan = opts.plan ?? (section.framework ? transactionPlan(section.framework) : undefined);
+  if (!plan || !framework) return { source: 'none', reason: 'no transaction block (the file has no BEGIN and no framework marker)' };
+  const base = { runner: framework as TransactionRunner, optOut: plan.optOut };
+  if (plan.runnerTransaction && !section.noTransaction) return { ...base, source: 'runner', reason: plan.reason };
+  const optedOut = plan.runnerTransaction ? `the ${framework} marker opts this migration out of its transaction` : '';
+  const count = opts.statements.filter((s) => (plan.sending === 'section' ? s.section === section : s.section.direction === section.direction)).length;
+  if (plan.sending === 'statement' || count < 2) return { ...base, source: 'none', reason: optedOut || plan.reason };
+  const reason = optedOut ? `${optedOut}, but ${plan.sendingReason ?? plan.reason}` : plan.reason;
+  return { ...base, source: 'implicit', reason, implicit: plan.sending === 'pipeline' ? 'after-first' : 'all' };
 }

@@ -31,8 +31,7 @@ export interface SectionLayout {
   framework?: MarkerFramework;
   markers: Marker[];
   sections: Section[];
-  /** Offsets where a statement must end even without a `;` (goose/sql-migrate StatementEnd). */
-  forcedBoundaries: number[];
+
 }
 
 const GOOSE = /^--\s*\+goose\s+(up|down|statementbegin|statementend|no\s+transaction|envsub\s+on|envsub\s+off)\b/i;
@@ -98,7 +97,6 @@ export function layoutSections(text: string, defaultDirection: Direction = 'up')
   const sectionMarkers = markers.filter((m) => m.kind === 'up' || m.kind === 'down');
   const framework = (sectionMarkers[0] ?? markers.find((m) => m.framework === 'goose'))?.framework;
   const fileNoTx = markers.some((m) => m.kind === 'no-transaction');
-  const forcedBoundaries = markers.filter((m) => m.kind === 'statement-end').map((m) => m.start);
 
   const sections: Section[] = [];
   if (sectionMarkers.length === 0) {
@@ -121,7 +119,7 @@ export function layoutSections(text: string, defaultDirection: Direction = 'up')
     const section = sections.find((x) => m.start >= x.start && m.start <= x.end);
     if (section) section.noTransaction = true;
   }
-  return { framework, markers, sections, forcedBoundaries };
+  return { framework, markers, sections };
 }
 
 /** Direction implied by the file's name alone (down files of golang-migrate, Diesel, sqitch, Flyway undo). */

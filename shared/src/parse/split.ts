@@ -30,6 +30,8 @@ interface Chunk {
   section: Section;
   /** The chunk ends at a goose/sql-migrate StatementEnd marker. */
   forcedEnd: boolean;
+  /** Id of the StatementBegin…End block the chunk is. */
+  block?: number;
 }
 
 export function splitStatements(text: string, defaultDirection: Direction = 'up'): SplitResult {
@@ -39,6 +41,7 @@ export function splitStatements(text: string, defaultDirection: Direction = 'up'
   for (const chunk of chunksOf(layout)) {
     const before = statements.length;
     splitChunk(text, chunk, statements, notes);
+    if (chunk.block !== undefined) for (let i = before; i < statements.length; i++) statements[i].block = chunk.block;
     const last = statements[statements.length - 1];
     if (chunk.forcedEnd && statements.length > before && last.terminator === undefined && !last.error) {
       // goose sends a StatementBegin/End block as one query, so this works under goose; run as a
@@ -59,15 +62,24 @@ export function splitStatements(text: string, defaultDirection: Direction = 'up'
   return { statements, layout, notes, trailingComments };
 }
 
+/**
+ * Cut sections at goose / sql-migrate StatementBegin and StatementEnd markers: a statement ends at
+ * StatementEnd even without a `;`, and a Begin…End block is one query for the runner (`block`).
+ */
 function chunksOf(layout: SectionLayout): Chunk[] {
   const chunks: Chunk[] = [];
+  const cuts = layout.markers
+    .filter((m) => m.kind === 'statement-begin' || m.kind === 'statement-end')
+    .map((m) => ({ at: m.start, begin: m.kind === 'statement-begin' }));
+  let blocks = 0;
   for (const section of layout.sections) {
     let start = section.start;
-    for (const b of layout.forcedBoundaries) {
-      if (b > start && b < section.end) {
-        chunks.push({ start, end: b, section, forcedEnd: true });
-        start = b;
-      }
+    let inBlock = false;
+    for (const c of cuts) {
+      if (c.at <= start || c.at >= section.end) continue;
+      chunks.push({ start, end: c.at, section, forcedEnd: !c.begin, block: inBlock && !c.begin ? ++blocks : undefined });
+      inBlock = c.begin;
+      start = c.at;
     }
     chunks.push({ start, end: section.end, section, forcedEnd: false });
   }

@@ -27,6 +27,8 @@ export interface Statement {
   section: Section;
   /** Comments between the previous statement and this one (suppressions live here). */
   leadingComments: Comment[];
+  /** goose / sql-migrate StatementBegin…End block the statement is in (the runner sends a block as one query). */
+  block?: number;
   /** psql variables were substituted before parsing. */
   hasPlaceholders: boolean;
   /** Map a parser `location` (bytes in the text that was parsed) to a file offset. */

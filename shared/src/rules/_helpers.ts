@@ -71,22 +71,12 @@ export function transactionCause(ctx: RuleContext): string {
   return ctx.tx.source === 'begin' ? 'the BEGIN earlier in this file opened a transaction block' : ctx.tx.reason;
 }
 
-/** The marker with which a runner lets one migration (or section) run without its transaction. */
-export function optOutMarker(runner: RuleContext['tx']['runner']): string | undefined {
-  switch (runner) {
-    case 'goose': return '`-- +goose NO TRANSACTION` (at the top of the file)';
-    case 'sql-migrate': return '`-- +migrate Up notransaction`';
-    case 'dbmate': return '`-- migrate:up transaction:false`';
-    case 'tern': return '`---- tern: disable-tx ----` (in its up section)';
-    default: return undefined;
-  }
-}
-
 /** How to run a statement outside the transaction it is in: a clause such as "move it to …". */
 export function leaveTransaction(ctx: RuleContext, what = 'it'): string {
   if (ctx.tx.source === 'begin') return `put a COMMIT before ${what} (or move ${what} to its own migration)`;
-  const marker = optOutMarker(ctx.tx.runner);
-  if (marker) return `move ${what} to its own migration file marked ${marker}, alone, so the other statements keep their transaction`;
+  if (ctx.tx.runner === 'config') return `run ${what} in a migration your runner does not wrap in a transaction (config "transaction": "always" says it wraps every one)`;
+  if (ctx.tx.optOut) return `move ${what} to ${ctx.tx.optOut}, so the other statements keep their transaction`;
+  if (ctx.tx.runner) return `${ctx.tx.runner} has no way to run a migration outside its transaction: run ${what} separately, outside the migration tool`;
   return `move ${what} to its own migration that the runner does not wrap in a transaction`;
 }
 

@@ -1,5 +1,5 @@
 import { defineRule, docsUrl } from './types';
-import { optOutMarker, related } from './_helpers';
+import { related } from './_helpers';
 import { endsTransaction, isBegin, isEmbedded, leadingWords, transactionKind } from './_flow';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
@@ -17,8 +17,7 @@ function runnerWhy(ctx: RuleContext): string {
 function optOut(ctx: RuleContext): string {
   const runner = ctx.tx.runner;
   if (runner === 'config') return 'Remove the BEGIN/COMMIT: the runner already wraps the migration in a transaction. If this runner does not, set "transaction" to "auto" or "never" in the pgsafe config.';
-  const marker = optOutMarker(runner);
-  if (marker) return `Remove the BEGIN/COMMIT and let ${runner} wrap the migration; if a statement must run outside a transaction, put it in its own migration marked ${marker}.`;
+  if (runner && ctx.tx.optOut) return `Remove the BEGIN/COMMIT and let ${runner} wrap the migration; if a statement must run outside a transaction, move it to ${ctx.tx.optOut}.`;
   return 'Remove the BEGIN/COMMIT and let the runner manage the transaction; move statements that must run outside a transaction to their own migration that opts out of it.';
 }
 
@@ -33,7 +32,8 @@ export default defineRule({
   },
   statementKinds: ['TransactionStmt'],
   check(stmt, ctx) {
-    if (stmt.kind !== 'TransactionStmt' || isEmbedded(stmt) || !ctx.tx.inTransaction) return undefined;
+    // A BEGIN inside an implicit (multi-statement query) transaction just makes it explicit.
+    if (stmt.kind !== 'TransactionStmt' || isEmbedded(stmt) || !ctx.tx.inTransaction || ctx.tx.source === 'implicit') return undefined;
     const word = leadingWords(stmt);
     if (isBegin(stmt)) {
       const end = nextEnd(stmt, ctx);

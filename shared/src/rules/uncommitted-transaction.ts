@@ -12,7 +12,7 @@ export default defineRule({
   },
   statementKinds: ['TransactionStmt'],
   check(stmt, ctx) {
-    if (!isBegin(stmt) || isEmbedded(stmt) || ctx.tx.inTransaction) return undefined; // nested BEGINs: nested-transaction
+    if (!isBegin(stmt) || isEmbedded(stmt) || (ctx.tx.inTransaction && ctx.tx.source !== 'implicit')) return undefined; // nested BEGINs: nested-transaction
     const closed = ctx.statements.some((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
     if (closed) return undefined;
     const word = leadingWords(stmt);

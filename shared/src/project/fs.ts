@@ -1,0 +1,47 @@
+// The file access project discovery needs, behind an interface so the language server can serve
+// open (unsaved) documents from memory.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+
+export interface ProjectFs {
+  /** Entries of a directory (names), or [] when it cannot be read. */
+  list(dir: string): { name: string; dir: boolean }[];
+  /** A file's text, or undefined when it cannot be read as UTF-8. */
+  readText(path: string): string | undefined;
+  exists(path: string): boolean;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export const nodeFs: ProjectFs = {
+  list(dir) {
+    try {
+      return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, dir: e.isDirectory() }));
+    } catch {
+      return [];
+    }
+  },
+  readText(path) {
+    try {
+      const text = utf8.decode(readFileSync(path));
+      return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    } catch {
+      return undefined;
+    }
+  },
+  exists(path) {
+    return existsSync(path);
+  },
+};
+
+/** A ProjectFs that reads through a cache (each file is read once per run). */
+export function cachedFs(base: ProjectFs): ProjectFs {
+  const texts = new Map<string, string | undefined>();
+  return {
+    list: (dir) => base.list(dir),
+    exists: (p) => base.exists(p),
+    readText(path) {
+      if (!texts.has(path)) texts.set(path, base.readText(path));
+      return texts.get(path);
+    },
+  };
+}
