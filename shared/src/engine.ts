@@ -1,6 +1,7 @@
 // The lint engine: text → statements → context → findings. Editor-free and synchronous once the
 // parser is loaded (`await ensureParser()` first, or use `lintText`).
-import { Catalog } from './context/catalog';
+import type { Catalog } from './context/catalog';
+import type { DetectedFramework, TransactionPlan } from './project/types';
 import { MigrationWalker } from './context/walker';
 import { ENGINE_DIAGNOSTICS, ENGINE_DIAGNOSTIC_LIST, reportSourceNotes, unusedSuppressionFindings } from './diagnostics';
 import { defaultConfig, type PgsafeConfig } from './config/types';
@@ -18,6 +19,11 @@ export interface LintOptions {
   config?: PgsafeConfig;
   /** Pre-existing schema (schema replay); defaults to an empty catalog. */
   catalog?: Catalog;
+  /** The framework that runs the file and how it sends it (project detection); default: in-file markers. */
+  framework?: DetectedFramework;
+  plan?: TransactionPlan;
+  /** The file's role in its migration set; default: from its name (`.down.sql`, `revert/`, …). */
+  direction?: 'up' | 'down' | 'verify';
 }
 
 export interface LintResult {
@@ -83,7 +89,7 @@ export function activeRules(config: PgsafeConfig): { rule: Rule; severity: Sever
 export function lintTextSync(text: string, options: LintOptions = {}): LintResult {
   const path = options.path ?? '<stdin>';
   const config = options.config ?? defaultConfig();
-  const pathDirection = directionFromPath(path);
+  const pathDirection = options.direction ?? directionFromPath(path);
   const split = splitStatements(text, pathDirection === 'up' || pathDirection === undefined ? 'up' : 'down');
   const findings: Finding[] = [];
   const push = (meta: RuleMeta, severity: Severity, r: RuleReport, stmt: Statement | undefined, fixes: Fix[] = []) => {
@@ -99,7 +105,10 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   reportSourceNotes(split, (meta) => levelOf(meta, config), push);
 
   const rulesFor = dispatchTable(activeRules(config));
-  const walker = new MigrationWalker({ pgVersion: config.pgVersion, transaction: config.transaction, path, statements: split.statements, catalog: options.catalog });
+  const walker = new MigrationWalker({
+    pgVersion: config.pgVersion, transaction: config.transaction, path, statements: split.statements,
+    catalog: options.catalog, framework: options.framework, plan: options.plan,
+  });
   for (const stmt of split.statements) {
     if (stmt.error) {
       if (syntaxLevel) push(D.syntaxError, syntaxLevel, { message: `Syntax error: ${stmt.error.message}.`, help: stmt.section.direction === 'down' ? 'This is in the down migration: the rollback would fail here.' : 'PostgreSQL would reject this statement. Other statements of the file are still checked.', start: stmt.error.offset, end: tokenEnd(text, stmt.error.offset, stmt.end) }, stmt);

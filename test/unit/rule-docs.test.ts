@@ -10,7 +10,7 @@ import type { PgsafeConfig } from '../../shared/src/config/types';
 
 const root = join(__dirname, '..', '..', '..');
 
-export function exampleBlock(md: string, heading: 'Bad' | 'Good'): { sql: string; expectLine?: number; options: Partial<PgsafeConfig>; path?: string } | undefined {
+export function exampleBlock(md: string, heading: 'Bad' | 'Good'): { sql: string; expectLine?: number; options: Partial<PgsafeConfig>; path?: string; framework?: string } | undefined {
   const sectionStart = md.search(new RegExp(`^## ${heading}\\b`, 'm'));
   if (sectionStart === -1) return undefined;
   const rest = md.slice(sectionStart);
@@ -25,7 +25,8 @@ export function exampleBlock(md: string, heading: 'Bad' | 'Good'): { sql: string
   const tx = /<!--\s*transaction:\s*(auto|always|never)\s*-->/.exec(section);
   if (tx) options.transaction = tx[1] as PgsafeConfig['transaction'];
   const path = /<!--\s*path:\s*(\S+)\s*-->/.exec(section)?.[1];
-  return { sql: m[1], expectLine: expect ? Number(expect[1]) : undefined, options, path };
+  const framework = /<!--\s*framework:\s*(\S+)\s*-->/.exec(section)?.[1];
+  return { sql: m[1], expectLine: expect ? Number(expect[1]) : undefined, options, path, framework };
 }
 
 for (const meta of allRuleMetas()) {
@@ -44,11 +45,11 @@ for (const meta of allRuleMetas()) {
     assert.ok(good, 'page has a ## Good section with a ```sql block');
     assert.ok(bad.expectLine, 'bad example names its line with <!-- expect: line N -->');
     const on = meta.defaultLevel === 'off' ? { [meta.id]: 'warn' as const } : {};
-    const badFindings = await lint(bad.sql, { ...bad.options, rules: on }, bad.path);
+    const badFindings = await lint(bad.sql, { ...bad.options, rules: on }, bad.path, bad.framework as any);
     assert.ok(badFindings.length > 0, `bad example of ${meta.id} produced no finding`);
     assert.deepEqual([...new Set(badFindings.map((f) => f.rule))], [meta.id], `bad example fires other rules: ${JSON.stringify(badFindings.map((f) => `${f.rule}@${f.line}: ${f.message}`))}`);
     assert.equal(badFindings[0].line, bad.expectLine, `bad example fires at line ${badFindings[0].line}, page says ${bad.expectLine}`);
-    const goodFindings = await lint(good.sql, { ...good.options, rules: on }, good.path);
+    const goodFindings = await lint(good.sql, { ...good.options, rules: on }, good.path, good.framework as any);
     assert.deepEqual(goodFindings.map((f) => `${f.rule}@${f.line}: ${f.message}`), [], 'good example is clean');
   });
 }

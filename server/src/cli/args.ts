@@ -16,6 +16,8 @@ export interface CheckArgs {
   maxWarnings?: number;
   stdinFilename?: string;
   color: boolean;
+  explainContext: boolean;
+  since?: string;
 }
 
 export type Args =
@@ -40,6 +42,10 @@ Options for check:
   --rule <id>=<off|warn|error>               Override a rule's level (repeatable)
   --max-warnings <n>                         Exit 1 when there are more than n warnings
   --stdin-filename <name>                    Read SQL from stdin; report it under this name
+  --since <git ref>                          Migrations changed since the ref are not deployed yet:
+                                             objects they create count as new for later files
+  --explain-context                          Print the detected framework, apply order and
+                                             transaction mode of each file, and exit
   --no-color                                 Plain text output
 
 Exit codes: 0 no findings or warnings only, 1 an error-level finding (or too many warnings),
@@ -61,6 +67,8 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
         'max-warnings': { type: 'string' },
         'stdin-filename': { type: 'string' },
         'no-color': { type: 'boolean' },
+        'explain-context': { type: 'boolean' },
+        since: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -117,5 +125,7 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
     maxWarnings,
     stdinFilename,
     color: stdoutIsTty && !values['no-color'] && !process.env.NO_COLOR && format === 'text',
+    explainContext: !!values['explain-context'],
+    since: values.since,
   };
 }

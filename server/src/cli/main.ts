@@ -4,8 +4,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import {
   ConfigError, ENGINE_DIAGNOSTICS, MIN_PG, MAX_PG, allRuleMetas, ensureParser, findConfigFile, formatGithub, formatGitlab,
   formatJson, formatSarif, formatText, knownRuleIds, lintTextSync, loadConfigFile, positionFindings, ruleMeta, totals,
-  defaultConfig, type FileReport, type PgsafeConfig,
+  defaultConfig, CONFIG_FILE, cachedFs, explainSets, lintSet, loadSet, nodeFs, overlayFs, setsFor, type FileReport, type PgsafeConfig,
 } from '../../../shared/src/index';
+import { changedSince } from './git';
 import { HELP, UsageError, parseCommandLine, type CheckArgs } from './args';
 import { filterByConfig, selectFiles } from './files';
 import { decodeSql, readSqlFile } from './read';
@@ -68,34 +69,65 @@ async function check(args: CheckArgs): Promise<number> {
     for (const f of sel.files) inputs.push({ display: relative(cwd, f) || f, abs: f, read: () => readSqlFile(f) });
   }
 
-  await ensureParser();
-  const reports: FileReport[] = [];
-  const unreadable = ENGINE_DIAGNOSTICS.unreadableFile;
-  for (const input of inputs) {
+  const changed = args.since !== undefined ? changedSince(args.since, cwd) : undefined;
+  const selected = inputs.filter((input) => {
+    if (args.stdinFilename !== undefined || args.paths.some((p) => resolve(cwd, p) === input.abs)) return true;
     const base = configFor(input.abs);
-    if (args.stdinFilename === undefined && !args.paths.some((p) => resolve(cwd, p) === input.abs) && !filterByConfig(input.abs, base.baseDir, base.include, base.exclude)) continue;
-    const config = applyOverrides(base, args);
-    const read = input.read();
-    if (!read.ok) {
-      reports.push(positionFindings(input.display, '', [{
-        rule: unreadable.id, severity: 'error', message: `Cannot check ${input.display}: ${read.problem}.`, help: 'Fix the file, or exclude it in pgsafe.config.json.',
-        start: 0, end: 0, docs: unreadable.docs, related: [], fixes: [],
-      }]));
+    return filterByConfig(input.abs, base.baseDir, base.include, base.exclude);
+  });
+  // Stdin stands in for the file it names, so the folder's earlier migrations still give context.
+  const stdin = args.stdinFilename !== undefined ? selected[0] : undefined;
+  const stdinRead = stdin?.read();
+  const fs = cachedFs(stdin ? overlayFs(nodeFs, stdin.abs, stdinRead?.ok ? stdinRead.text : undefined) : nodeFs);
+  const setConfig = (root: string) => configFor(join(root, CONFIG_FILE));
+  const sets = setsFor(selected.map((i) => i.abs), fs).map((set) => {
+    const fw = setConfig(set.root).framework;
+    return fw !== 'auto' && fw !== set.framework ? loadSet(set.root, fs, fw) : set;
+  });
+  if (args.explainContext) {
+    process.stdout.write(explainSets(sets, fs, (p) => applyOverrides(configFor(p), args), cwd, changed));
+    return 0;
+  }
+
+  await ensureParser();
+  const reports = new Map<string, FileReport>();
+  const unreadable = ENGINE_DIAGNOSTICS.unreadableFile;
+  const report = new Set<string>();
+  for (const input of selected) {
+    const read = input === stdin ? stdinRead! : input.read();
+    if (read.ok) {
+      report.add(input.abs);
       continue;
     }
-    const result = lintTextSync(read.text, { path: input.abs, config });
-    reports.push(positionFindings(input.display, read.text, result.findings));
+    reports.set(input.abs, positionFindings(input.display, '', [{
+      rule: unreadable.id, severity: 'error', message: `Cannot check ${input.display}: ${read.problem}.`, help: 'Fix the file, or exclude it in pgsafe.config.json.',
+      start: 0, end: 0, docs: unreadable.docs, related: [], fixes: [],
+    }]));
   }
+  const display = new Map(selected.map((i) => [i.abs, i.display]));
+  for (const set of sets) {
+    for (const { file, text, result } of lintSet(set, { fs, configFor: (p) => applyOverrides(configFor(p), args), report, changed })) {
+      if (result && text !== undefined) reports.set(file.path, positionFindings(display.get(file.path) ?? file.path, text, result.findings));
+    }
+  }
+  // Files no migration set applies (other extensions, sqitch verify scripts, …): checked on their own.
+  for (const input of selected) {
+    if (reports.has(input.abs) || !report.has(input.abs)) continue;
+    const text = fs.readText(input.abs);
+    if (text !== undefined) reports.set(input.abs, positionFindings(input.display, text, lintTextSync(text, { path: input.abs, config: applyOverrides(configFor(input.abs), args) }).findings));
+  }
+  // Report in the order the files were selected (natural order), unreadable ones included.
+  const ordered = selected.map((i) => reports.get(i.abs)).filter((r): r is FileReport => r !== undefined);
 
   const metas = allRuleMetas();
   const output =
-    args.format === 'json' ? formatJson(reports)
-      : args.format === 'sarif' ? formatSarif(reports, metas, version())
-        : args.format === 'github' ? formatGithub(reports)
-          : args.format === 'gitlab' ? formatGitlab(reports)
-            : formatText(reports, { color: args.color });
+    args.format === 'json' ? formatJson(ordered)
+      : args.format === 'sarif' ? formatSarif(ordered, metas, version())
+        : args.format === 'github' ? formatGithub(ordered)
+          : args.format === 'gitlab' ? formatGitlab(ordered)
+            : formatText(ordered, { color: args.color });
   await new Promise<void>((res) => process.stdout.write(output, () => res()));
-  const t = totals(reports);
+  const t = totals(ordered);
   if (t.errors > 0) return 1;
   if (args.maxWarnings !== undefined && t.warnings > args.maxWarnings) {
     process.stderr.write(`pgsafe: ${t.warnings} warnings exceed --max-warnings ${args.maxWarnings}\n`);

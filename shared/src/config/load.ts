@@ -7,7 +7,7 @@ import { FRAMEWORKS, MAX_PG, MIN_PG, defaultConfig, type Framework, type PgsafeC
 import type { RuleLevel } from '../rules/types';
 
 export const CONFIG_FILE = 'pgsafe.config.json';
-const KEYS = ['$schema', 'pgVersion', 'framework', 'transaction', 'rules', 'include', 'exclude'];
+const KEYS = ['$schema', 'pgVersion', 'framework', 'transaction', 'rules', 'include', 'exclude', 'deployedBefore'];
 const LEVELS: RuleLevel[] = ['off', 'warn', 'error'];
 
 export class ConfigError extends Error {
@@ -101,6 +101,11 @@ export function validateConfig(json: unknown, file: string, knownRules: Readonly
     const v = obj[key];
     if (!Array.isArray(v) || v.some((g) => typeof g !== 'string' || g.length === 0)) problems.push(`"${key}" must be an array of non-empty glob strings`);
     else config[key] = v as string[];
+  }
+  if ('deployedBefore' in obj) {
+    const v = obj.deployedBefore;
+    if (typeof v !== 'string' || v.length === 0) problems.push(`"deployedBefore" must be a migration file name or version prefix (got ${JSON.stringify(v)})`);
+    else config.deployedBefore = v;
   }
   if (problems.length) throw new ConfigError(file, problems);
   return config;

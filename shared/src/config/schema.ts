@@ -23,6 +23,7 @@ export function configJsonSchema(ruleIds: readonly string[]): object {
       },
       include: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Globs (relative to this file) of migrations to check when walking directories.' },
       exclude: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Globs (relative to this file) of files to skip.' },
+      deployedBefore: { type: 'string', minLength: 1, description: 'Migrations whose file name sorts before this are deployed; the rest are new, and objects they create are not hazards for the migrations after them.' },
     },
   };
 }

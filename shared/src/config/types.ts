@@ -19,6 +19,8 @@ export interface PgsafeConfig {
   rules: Record<string, RuleLevel>;
   include: string[];
   exclude: string[];
+  /** Migrations whose name sorts before this one are deployed; later ones ship with the change under review. */
+  deployedBefore?: string;
   /** The file the configuration was read from (undefined: defaults). */
   source?: string;
   /** Folder that include/exclude globs are relative to. */

@@ -130,6 +130,17 @@ export class Catalog {
     this.functions.set(name, v);
   }
 
+  /**
+   * After a file has been replayed: if it is deployed, what it created is now pre-existing (in use);
+   * if it is not (it ships with the migration under review), its objects stay new.
+   */
+  settle(deployed: boolean): void {
+    if (!deployed) return;
+    for (const list of this.relations.values()) for (const r of list) r.createdAt = undefined;
+    for (const list of this.indexes.values()) for (const i of list) i.createdAt = undefined;
+    for (const list of this.types.values()) for (const t of list) t.createdAt = undefined;
+  }
+
   /** Created earlier in the file being checked (so invisible to, or unused by, other sessions). */
   isNew(q: QName | undefined): boolean {
     const r = this.relation(q);

@@ -14,6 +14,8 @@ export interface TransactionView {
   reason: string;
   /** The framework that runs the file (or 'config' for "transaction": "always"). */
   runner?: string;
+  /** Set when the runner is unknown: what pgsafe would assume about how it sends the file. */
+  assumption?: string;
   /** How one migration leaves this transaction with this framework (marker, own file, …). */
   optOut?: string;
   /** The BEGIN statement, when the file opened the transaction itself. */

@@ -33,6 +33,8 @@ interface SectionScope {
   optOut?: string;
   /** Implicit transactions (one query / one pipeline): from the first statement, or from the second. */
   implicit?: 'all' | 'after-first';
+  /** The runner is unknown: how pgsafe's assumption about it goes. */
+  assumption?: string;
 }
 
 interface TxState {
@@ -117,6 +119,7 @@ export class MigrationWalker {
       inTransaction: tx.source !== 'none',
       source: tx.source,
       reason: tx.reason,
+      assumption: this.scope.assumption,
       runner: tx.runner,
       optOut: tx.optOut,
       begin: tx.begin,
@@ -245,6 +248,9 @@ export function sectionScope(section: Section, opts: Pick<WalkerOptions, 'transa
   const plan = opts.plan ?? (section.framework ? transactionPlan(section.framework) : undefined);
   if (!plan || !framework) return { source: 'none', reason: 'no transaction block (the file has no BEGIN and no framework marker)' };
   const base = { runner: framework as TransactionRunner, optOut: plan.optOut };
+  // Unknown runner: no transaction is assumed (precision first); rules that fail outright in a
+  // one-query file can still say what would happen if the runner sends the file as one query.
+  if (plan.assumed) return { ...base, runner: undefined, source: 'none', reason: 'no transaction block is known (the runner of these plain files is not known)', assumption: plan.reason };
   if (plan.runnerTransaction && !section.noTransaction) return { ...base, source: 'runner', reason: plan.reason };
   const optedOut = plan.runnerTransaction ? `the ${framework} marker opts this migration out of its transaction` : '';
   const count = opts.statements.filter((s) => (plan.sending === 'section' ? s.section === section : s.section.direction === section.direction)).length;

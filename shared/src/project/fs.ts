@@ -1,6 +1,7 @@
 // The file access project discovery needs, behind an interface so the language server can serve
 // open (unsaved) documents from memory.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 
 export interface ProjectFs {
   /** Entries of a directory (names), or [] when it cannot be read. */
@@ -43,5 +44,18 @@ export function cachedFs(base: ProjectFs): ProjectFs {
       if (!texts.has(path)) texts.set(path, base.readText(path));
       return texts.get(path);
     },
+  };
+}
+
+/** A ProjectFs in which one file has the given text (stdin, an unsaved editor buffer). */
+export function overlayFs(base: ProjectFs, path: string, text: string | undefined): ProjectFs {
+  return {
+    list(dir) {
+      const entries = base.list(dir);
+      if (dirname(path) === dir && !entries.some((e) => e.name === basename(path))) entries.push({ name: basename(path), dir: false });
+      return entries;
+    },
+    exists: (p) => p === path || base.exists(p),
+    readText: (p) => (p === path ? text : base.readText(p)),
   };
 }

@@ -8,6 +8,7 @@ import alterTableRewrite from './alter-table-rewrite';
 import attachPartition from './attach-partition';
 import checkConstraintNotValid from './check-constraint-not-valid';
 import concurrentlyInTransaction from './concurrently-in-transaction';
+import concurrentlyMayRunInTransaction from './concurrently-may-run-in-transaction';
 import createPartitionOf from './create-partition-of';
 import dataChangeWithDdl from './data-change-with-ddl';
 import domainConstraint from './domain-constraint';
@@ -54,6 +55,7 @@ export const allRules: readonly Rule[] = [
   attachPartition,
   checkConstraintNotValid,
   concurrentlyInTransaction,
+  concurrentlyMayRunInTransaction,
   createPartitionOf,
   dataChangeWithDdl,
   domainConstraint,

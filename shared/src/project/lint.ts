@@ -1,0 +1,72 @@
+// Lint a migration set the way its runner applies it: files in order, one schema catalog replayed
+// through all of them, each file with its framework's transaction plan. Findings are kept for the
+// files asked about; earlier files only build the schema.
+import { basename, relative, sep } from 'node:path';
+import { Catalog } from '../context/catalog';
+import { lintTextSync, type LintResult } from '../engine';
+import type { PgsafeConfig } from '../config/types';
+import type { ProjectFs } from './fs';
+import { transactionPlan } from './transactions';
+import type { MigrationFile, MigrationSet } from './types';
+
+export interface SetLintOptions {
+  fs: ProjectFs;
+  /** Configuration for a file (nearest pgsafe.config.json). */
+  configFor(path: string): PgsafeConfig;
+  /** Files to report on; default: all of them. */
+  report?: ReadonlySet<string>;
+  /** Files changed since a git ref (`--since`): they and later files are not deployed yet. */
+  changed?: ReadonlySet<string>;
+}
+
+export interface FileLint {
+  file: MigrationFile;
+  text: string | undefined;
+  result?: LintResult;
+}
+
+const collator = new Intl.Collator('en', { numeric: true });
+
+/**
+ * Has this file been applied to the production database already (so its objects are in use)?
+ * `deployedBefore` names the first migration that is not deployed: a file name or version prefix
+ * (compared in the runner's order), or a sqitch change name. Without it every earlier file counts
+ * as deployed; `--since` marks changed files as not deployed.
+ */
+export function isDeployed(set: MigrationSet, file: MigrationFile, config: PgsafeConfig, changed?: ReadonlySet<string>): boolean {
+  if (changed?.has(file.path)) return false;
+  const mark = config.deployedBefore;
+  if (mark === undefined) return true;
+  const rel = (f: MigrationFile) => relative(set.root, f.path).split(sep).join('/');
+  const first = set.files.find((f) => f.role === 'up' && (set.framework === 'sqitch' ? basename(f.path, '.sql') === mark : collator.compare(rel(f), mark) >= 0));
+  return first === undefined || file.order < first.order;
+}
+
+export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
+  const catalog = new Catalog();
+  const out: FileLint[] = [];
+  for (const file of set.files) {
+    if (file.role === 'ignored') continue;
+    const wanted = !opts.report || opts.report.has(file.path);
+    // Down, verify and ignored files do not change the schema the next migration sees.
+    if (file.role !== 'up' && file.role !== 'repeatable' && !wanted) continue;
+    const text = opts.fs.readText(file.path);
+    if (text === undefined) {
+      out.push({ file, text });
+      continue;
+    }
+    const config = opts.configFor(file.path);
+    const framework = config.framework !== 'auto' ? config.framework : set.framework;
+    const result = lintTextSync(text, {
+      path: file.path,
+      config,
+      catalog,
+      framework,
+      plan: transactionPlan(framework, file.path, text, opts.fs),
+      direction: file.role === 'down' ? 'down' : file.role === 'verify' ? 'verify' : 'up',
+    });
+    if (file.role === 'up' || file.role === 'repeatable') catalog.settle(isDeployed(set, file, config, opts.changed));
+    if (wanted) out.push({ file, text, result });
+  }
+  return out;
+}
