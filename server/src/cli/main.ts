@@ -84,12 +84,12 @@ async function check(args: CheckArgs): Promise<number> {
     const fw = setConfig(set.root).framework;
     return fw !== 'auto' && fw !== set.framework ? loadSet(set.root, fs, fw) : set;
   });
+  await ensureParser();
   if (args.explainContext) {
     process.stdout.write(explainSets(sets, fs, (p) => applyOverrides(configFor(p), args), cwd, changed));
     return 0;
   }
 
-  await ensureParser();
   const reports = new Map<string, FileReport>();
   const unreadable = ENGINE_DIAGNOSTICS.unreadableFile;
   const report = new Set<string>();

@@ -14,6 +14,8 @@ export interface TransactionView {
   reason: string;
   /** The framework that runs the file (or 'config' for "transaction": "always"). */
   runner?: string;
+  /** The migration runner will refuse this migration (e.g. Flyway's mixed transactional check). */
+  runnerRefuses?: string;
   /** Set when the runner is unknown: what pgsafe would assume about how it sends the file. */
   assumption?: string;
   /** How one migration leaves this transaction with this framework (marker, own file, …). */

@@ -35,6 +35,8 @@ interface SectionScope {
   implicit?: 'all' | 'after-first';
   /** The runner is unknown: how pgsafe's assumption about it goes. */
   assumption?: string;
+  /** The runner refuses to run this migration at all (Flyway's mixed-statement check). */
+  runnerRefuses?: string;
 }
 
 interface TxState {
@@ -120,7 +122,8 @@ export class MigrationWalker {
       source: tx.source,
       reason: tx.reason,
       assumption: this.scope.assumption,
-      runner: tx.runner,
+      runnerRefuses: this.scope.runnerRefuses,
+      runner: tx.runner ?? this.scope.runner,
       optOut: tx.optOut,
       begin: tx.begin,
       earlier: tx.earlier,
@@ -251,6 +254,13 @@ export function sectionScope(section: Section, opts: Pick<WalkerOptions, 'transa
   // Unknown runner: no transaction is assumed (precision first); rules that fail outright in a
   // one-query file can still say what would happen if the runner sends the file as one query.
   if (plan.assumed) return { ...base, runner: undefined, source: 'none', reason: 'no transaction block is known (the runner of these plain files is not known)', assumption: plan.reason };
+  if (plan.autoNonTransactional) {
+    const re = plan.autoNonTransactional;
+    const mine = opts.statements.filter((s) => s.section.direction === section.direction);
+    const outside = mine.filter((s) => re.test(s.text)).length;
+    if (outside > 0 && outside === mine.length) return { ...base, source: 'none', reason: `every statement of this migration is one ${framework} runs outside a transaction, so it runs the migration without one` };
+    if (outside > 0) return { ...base, source: 'runner', reason: plan.reason, runnerRefuses: `${framework} refuses a migration that mixes statements it must run outside a transaction with others ("Detected both transactional and non-transactional statements within the same migration")` };
+  }
   if (plan.runnerTransaction && !section.noTransaction) return { ...base, source: 'runner', reason: plan.reason };
   const optedOut = plan.runnerTransaction ? `the ${framework} marker opts this migration out of its transaction` : '';
   const count = opts.statements.filter((s) => (plan.sending === 'section' ? s.section === section : s.section.direction === section.direction)).length;

@@ -25,7 +25,8 @@ export function fileTransactionMode(set: MigrationSet, file: MigrationFile, fs: 
     const what =
       scope.source === 'runner' ? 'runner transaction'
         : scope.source === 'implicit' ? `implicit transaction (${scope.implicit === 'after-first' ? 'pipeline' : 'one query'}, ${n} statements)`
-          : section.noTransaction ? 'no transaction (opted out)' : `no transaction${plan.assumed ? ' (assumed)' : ''}, statement by statement`;
+          : plan.assumed ? 'runner unknown: no transaction assumed (a runner that sends the file as one query would make it one implicit transaction)'
+            : section.noTransaction ? 'no transaction (opted out)' : 'no transaction, statement by statement';
     return explicit ? `${what} + BEGIN/COMMIT in the file` : what;
   });
   return [...new Set(modes)].join('; ');

@@ -40,7 +40,7 @@ export function transactionPlan(framework: DetectedFramework, file = '', text = 
     }
     case 'flyway': {
       if (sidecarSays(fs, file, /executeInTransaction\s*=\s*false/i)) return { runnerTransaction: false, sending: 'statement', reason: `${'the .sql.conf sidecar sets executeInTransaction=false'}` };
-      return { runnerTransaction: true, sending: 'statement', reason: 'Flyway runs each migration in a transaction unless every statement in it is one Flyway runs outside a transaction (CREATE/DROP INDEX CONCURRENTLY, VACUUM, …)', optOut: 'a migration of its own (Flyway then runs it outside a transaction), or `executeInTransaction=false` in a `.sql.conf` sidecar' };
+      return { runnerTransaction: true, sending: 'statement', autoNonTransactional: FLYWAY_NON_TRANSACTIONAL, reason: 'Flyway runs each migration in a transaction unless every statement in it is one Flyway runs outside a transaction (CREATE/DROP INDEX CONCURRENTLY, VACUUM, …)', optOut: 'a migration of its own (Flyway then runs it outside a transaction), or `executeInTransaction=false` in a `.sql.conf` sidecar' };
     }
     case 'liquibase':
       if (/--changeset\s+\S+.*\brunInTransaction:false\b/i.test(text)) return { runnerTransaction: false, sending: 'statement', reason: 'the changeset says runInTransaction:false' };

@@ -40,6 +40,9 @@ export interface TransactionPlan {
   reason: string;
   /** How one migration opts out of the runner's transaction, when the framework has a way. */
   optOut?: string;
+  /** Flyway: statements matching this run outside a transaction; a migration made only of them
+   *  runs without one, and a migration mixing them with others is refused by Flyway. */
+  autoNonTransactional?: RegExp;
   /** The runner's semantics are not known (plain numbered files): rules say so. */
   assumed?: boolean;
 }

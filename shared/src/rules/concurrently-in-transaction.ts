@@ -52,7 +52,7 @@ export default defineRule({
         help: 'Run it as a top-level statement of its own, outside the DO block and outside any transaction.',
       };
     }
-    if (!ctx.tx.inTransaction) return undefined;
+    if (!ctx.tx.inTransaction || ctx.tx.runnerRefuses) return undefined; // a runner refusal is reported by its own rule
     const why = transactionCause(ctx);
     const fix = sentence(leaveTransaction(ctx));
     return {

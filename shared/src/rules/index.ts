@@ -19,6 +19,7 @@ import dropSchema from './drop-schema';
 import dropTable from './drop-table';
 import enumAddValueInTransaction from './enum-add-value-in-transaction';
 import exclusionConstraint from './exclusion-constraint';
+import flywayNonTransactional from './flyway-non-transactional';
 import foreignKeyNotValid from './foreign-key-not-valid';
 import identifierTooLong from './identifier-too-long';
 import nestedTransaction from './nested-transaction';
@@ -66,6 +67,7 @@ export const allRules: readonly Rule[] = [
   dropTable,
   enumAddValueInTransaction,
   exclusionConstraint,
+  flywayNonTransactional,
   foreignKeyNotValid,
   identifierTooLong,
   nestedTransaction,

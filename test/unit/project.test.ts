@@ -1,0 +1,133 @@
+// Migration context: detection, order, transaction verdicts per framework (frameworks.md table B),
+// and a schema replayed across files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureParser } from '../../shared/src/parse/pgquery';
+import { defaultConfig, type PgsafeConfig } from '../../shared/src/config/types';
+import { nodeFs } from '../../shared/src/project/fs';
+import { loadSet, setsFor } from '../../shared/src/project/discover';
+import { lintSet } from '../../shared/src/project/lint';
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgsafe-project-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+async function lintFolder(dir: string, config: Partial<PgsafeConfig> = {}, root = dir) {
+  await ensureParser();
+  const set = loadSet(root, nodeFs);
+  const results = lintSet(set, { fs: nodeFs, configFor: () => ({ ...defaultConfig(), ...config }) });
+  return { set, findings: results.flatMap((r) => (r.result?.findings ?? []).map((f) => ({ file: r.file.path.slice(root.length + 1), rule: f.rule, message: f.message, help: f.help }))) };
+}
+
+const CIC = 'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email ON users (email);';
+const OTHER = 'ALTER TABLE users ADD COLUMN IF NOT EXISTS nickname text;';
+
+test('detection and order: golang-migrate pairs in numeric order, Flyway versions, Prisma folders, plain files', () => {
+  const gm = loadSet(folder({ '10_b.up.sql': OTHER, '10_b.down.sql': 'SELECT 1;', '9_a.up.sql': OTHER, '9_a.down.sql': 'SELECT 1;' }), nodeFs);
+  assert.equal(gm.framework, 'golang-migrate');
+  assert.deepEqual(gm.files.map((f) => `${f.role}:${f.path.split('/').pop()}`), ['up:9_a.up.sql', 'down:9_a.down.sql', 'up:10_b.up.sql', 'down:10_b.down.sql']);
+  const fw = loadSet(folder({ 'V1_10__c.sql': OTHER, 'V1_2__b.sql': OTHER, 'V1__a.sql': OTHER, 'R__view.sql': 'SELECT 1;' }), nodeFs);
+  assert.equal(fw.framework, 'flyway');
+  assert.deepEqual(fw.files.map((f) => f.path.split('/').pop()), ['V1__a.sql', 'V1_2__b.sql', 'V1_10__c.sql', 'R__view.sql']);
+  const prismaRoot = folder({ '20240101000000_init/migration.sql': OTHER, '20230101000000_first/migration.sql': OTHER });
+  const [prisma] = setsFor([join(prismaRoot, '20240101000000_init/migration.sql')], nodeFs);
+  assert.equal(prisma.framework, 'prisma');
+  assert.equal(prisma.root, prismaRoot);
+  assert.deepEqual(prisma.files.map((f) => f.path.slice(prismaRoot.length + 1)), ['20230101000000_first/migration.sql', '20240101000000_init/migration.sql']);
+  assert.equal(loadSet(folder({ '0001-a.sql': OTHER, '0002-b.sql': OTHER }), nodeFs).framework, 'plain');
+  assert.equal(loadSet(folder({ '001_a.sql': `-- +goose Up\n${OTHER}\n` }), nodeFs).framework, 'goose');
+  const sq = folder({ 'sqitch.plan': '%project=x\n\nusers 2020-01-01T00:00:00Z A <a@b> # users\nemails [users] 2020-01-02T00:00:00Z A <a@b>\n', 'deploy/emails.sql': OTHER, 'deploy/users.sql': OTHER, 'revert/users.sql': 'SELECT 1;', 'verify/users.sql': 'SELECT 1;' });
+  const sqitch = loadSet(sq, nodeFs);
+  assert.equal(sqitch.framework, 'sqitch');
+  assert.deepEqual(sqitch.files.map((f) => `${f.role}:${f.path.slice(sq.length + 1)}`), ['up:deploy/users.sql', 'down:revert/users.sql', 'up:deploy/emails.sql', 'verify:verify/users.sql']);
+});
+
+test('CONCURRENTLY verdict per framework (frameworks.md table B)', async () => {
+  const verdict = async (files: Record<string, string>, root?: string) => {
+    const dir = folder(files);
+    const { findings } = await lintFolder(dir, {}, root ? join(dir, root) : dir);
+    return findings.filter((f) => /concurrently|flyway/.test(f.rule)).map((f) => f.rule);
+  };
+  // golang-migrate: the file is one query — fails with a second statement, fine alone.
+  assert.deepEqual(await verdict({ '1_a.up.sql': `${OTHER}\n${CIC}`, '1_a.down.sql': 'SELECT 1;' }), ['concurrently-in-transaction']);
+  assert.deepEqual(await verdict({ '1_a.up.sql': CIC, '1_a.down.sql': 'SELECT 1;' }), []);
+  // goose: runner transaction unless NO TRANSACTION; a StatementBegin/End block is one query.
+  assert.deepEqual(await verdict({ '1_a.sql': `-- +goose Up\n${CIC}\n` }), ['concurrently-in-transaction']);
+  assert.deepEqual(await verdict({ '1_a.sql': `-- +goose NO TRANSACTION\n-- +goose Up\n${OTHER}\n${CIC}\n` }), []);
+  assert.deepEqual(await verdict({ '1_a.sql': `-- +goose NO TRANSACTION\n-- +goose Up\n-- +goose StatementBegin\n${OTHER}\n${CIC}\n-- +goose StatementEnd\n` }), ['concurrently-in-transaction']);
+  // dbmate: transaction:false still sends the section as one query.
+  assert.deepEqual(await verdict({ '1_a.sql': `-- migrate:up transaction:false\n${CIC}\n-- migrate:down\n` }), []);
+  assert.deepEqual(await verdict({ '1_a.sql': `-- migrate:up transaction:false\n${OTHER}\n${CIC}\n-- migrate:down\n` }), ['concurrently-in-transaction']);
+  // sql-migrate: notransaction sends statements one by one.
+  assert.deepEqual(await verdict({ '1_a.sql': `-- +migrate Up notransaction\n${OTHER}\n${CIC}\n` }), []);
+  // Prisma: migration.sql is one query.
+  assert.deepEqual(await verdict({ '20240101000000_a/migration.sql': CIC }), []);
+  assert.deepEqual(await verdict({ '20240101000000_a/migration.sql': `${OTHER}\n${CIC}` }), ['concurrently-in-transaction']);
+  // Drizzle: every migration runs in one transaction; no opt-out.
+  assert.deepEqual(await verdict({ '0000_a.sql': `${CIC}--> statement-breakpoint\n` }), ['concurrently-in-transaction']);
+  // Supabase: a pipeline — the first statement is outside the implicit transaction.
+  assert.deepEqual(await verdict({ 'supabase/migrations/20240101000000_a.sql': CIC + '\n' + OTHER }, 'supabase/migrations'), []);
+  assert.deepEqual(await verdict({ 'supabase/migrations/20240101000000_a.sql': OTHER + '\n' + CIC }, 'supabase/migrations'), ['concurrently-in-transaction']);
+  // Flyway: alone it runs outside a transaction (but may hang on Flyway's lock); mixed, Flyway refuses.
+  assert.deepEqual(await verdict({ 'V1__a.sql': CIC }), ['flyway-non-transactional']);
+  assert.deepEqual(await verdict({ 'V1__a.sql': `${OTHER}\n${CIC}` }), ['flyway-non-transactional']);
+  // sqitch: psql, one statement at a time; the template's BEGIN makes it fail.
+  const plan = '%project=x\n\na 2020-01-01T00:00:00Z A <a@b>\n';
+  assert.deepEqual(await verdict({ 'sqitch.plan': plan, 'deploy/a.sql': `${OTHER}\n${CIC}` }), []);
+  assert.deepEqual(await verdict({ 'sqitch.plan': plan, 'deploy/a.sql': `BEGIN;\n${CIC}\nCOMMIT;` }), ['concurrently-in-transaction']);
+  // Unknown runner: a warning that names the assumption.
+  assert.deepEqual(await verdict({ '0001-a.sql': `${OTHER}\n${CIC}` }), ['concurrently-may-run-in-transaction']);
+});
+
+test('the message says why it fails for the framework and how to fix it', async () => {
+  const dir = folder({ '1_a.up.sql': `${OTHER}\n${CIC}`, '1_a.down.sql': 'SELECT 1;' });
+  const f = (await lintFolder(dir)).findings.find((x) => x.rule === 'concurrently-in-transaction')!;
+  assert.match(f.message, /golang-migrate sends the whole file as one query/);
+  assert.match(f.help, /a file of its own/);
+});
+
+test('schema replay: old column types decide whether ALTER TYPE rewrites', async () => {
+  const dir = folder({
+    '1_create.up.sql': 'CREATE TABLE users (id int PRIMARY KEY, name varchar(50), score numeric(10,2), ip cidr);',
+    '2_widen.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(100);",
+    '3_text.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE text;",
+    '4_num.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN score TYPE numeric(12,2);",
+    '5_inet.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN ip TYPE inet;",
+    '6_bigint.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN id TYPE bigint;",
+    '7_shrink.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(20);",
+  });
+  const { findings } = await lintFolder(dir);
+  assert.deepEqual(findings.filter((f) => f.rule === 'alter-column-type-rewrite').map((f) => f.file), ['6_bigint.up.sql', '7_shrink.up.sql']);
+  assert.match(findings.find((f) => f.file === '6_bigint.up.sql')!.message, /integer → bigint/);
+});
+
+test('schema replay: a CHECK (col IS NOT NULL) validated in an earlier file makes SET NOT NULL safe', async () => {
+  const dir = folder({
+    '1.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;",
+    '2.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;",
+    '3.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+  });
+  assert.deepEqual((await lintFolder(dir, { pgVersion: 16 })).findings.map((f) => f.rule), []);
+  assert.deepEqual((await lintFolder(dir, { pgVersion: 11 })).findings.map((f) => `${f.file}:${f.rule}`), ['3.up.sql:set-not-null']);
+});
+
+test('new-table exemption across files: tables created in a file not yet deployed are not hazards', async () => {
+  const files = {
+    '1_old.up.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text);',
+    '2_new.up.sql': 'CREATE TABLE widgets (id bigint PRIMARY KEY, owner bigint);',
+    '3_index.up.sql': "SET lock_timeout = '5s';\nCREATE INDEX widgets_owner ON widgets (owner);\nCREATE INDEX accounts_email ON accounts (email);",
+  };
+  const dir = folder(files);
+  const all = (await lintFolder(dir)).findings.filter((f) => f.rule === 'require-concurrent-index-creation');
+  assert.equal(all.length, 2, 'every earlier file deployed: both tables are live');
+  const pr = (await lintFolder(dir, { deployedBefore: '2_new' })).findings.filter((f) => f.rule === 'require-concurrent-index-creation');
+  assert.deepEqual(pr.map((f) => f.message.match(/on (\w+)/)?.[1]), ['accounts']);
+});
