@@ -112,8 +112,10 @@ function sqitchOrder(root: string, fs: ProjectFs): { deploy: string[]; byChange:
     const reworkedLater = entries.slice(i + 1).some((x) => x.change === e.change);
     let file = `${e.change}.sql`;
     if (reworkedLater) {
-      const tag = entries.slice(i + 1).find((x) => x.tag)?.tag;
-      if (tag && fs.exists(join(root, 'deploy', `${e.change}@${tag}.sql`))) file = `${e.change}@${tag}.sql`;
+      // The old version of a reworked change is kept as <change>@<tag>.sql, named after a tag
+      // that follows it in the plan.
+      const tag = entries.slice(i + 1).find((x) => x.tag && fs.exists(join(root, 'deploy', `${e.change}@${x.tag}.sql`)))?.tag;
+      if (tag) file = `${e.change}@${tag}.sql`;
     }
     deploy.push(file);
     byChange.set(file, e.change);
