@@ -131,3 +131,37 @@ test('new-table exemption across files: tables created in a file not yet deploye
   const pr = (await lintFolder(dir, { deployedBefore: '2_new' })).findings.filter((f) => f.rule === 'require-concurrent-index-creation');
   assert.deepEqual(pr.map((f) => f.message.match(/on (\w+)/)?.[1]), ['accounts']);
 });
+
+test('DROP COLUMN and DROP TABLE list what depends on them in the replayed schema', async () => {
+  const dir = folder({
+    '1.up.sql': [
+      'CREATE TABLE accounts (id bigint PRIMARY KEY, email text UNIQUE, legacy text, plan text);',
+      'CREATE INDEX accounts_legacy_idx ON accounts (legacy);',
+      'CREATE VIEW account_emails AS SELECT id, email FROM accounts;',
+      'CREATE TABLE invoices (id bigint PRIMARY KEY, account_email text REFERENCES accounts (email));',
+      'CREATE INDEX invoices_account_email_idx ON invoices (account_email);',
+    ].join('\n'),
+    '2.up.sql': "SET lock_timeout = '5s';\nALTER TABLE accounts DROP COLUMN legacy;\nALTER TABLE accounts DROP COLUMN email;\nALTER TABLE accounts DROP COLUMN plan;",
+    '3.up.sql': "SET lock_timeout = '5s';\nDROP TABLE accounts CASCADE;",
+  });
+  const { findings } = await lintFolder(dir);
+  const drops = findings.filter((f) => f.rule === 'drop-column').map((f) => f.message);
+  assert.equal(drops.length, 3);
+  assert.match(drops[0], /dropping accounts\.legacy also drops index accounts_legacy_idx\./);
+  assert.match(drops[1], /dropping accounts\.email also drops index accounts_email_key, constraint accounts_email_key; view account_emails, foreign key invoices_account_email_fkey on invoices depend on accounts\.email, so a plain DROP fails and CASCADE drops them too/);
+  assert.doesNotMatch(drops[2], /From the migrations before this one/);
+  const table = findings.find((f) => f.rule === 'drop-table')!.message;
+  assert.match(table, /view account_emails, foreign key invoices_account_email_fkey on invoices depend on accounts/);
+});
+
+test('foreign keys without a covering index, judged from the replayed schema', async () => {
+  const dir = folder({
+    '1.up.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY);\nCREATE TABLE items (id bigint PRIMARY KEY, order_id bigint, sku text);\nCREATE TABLE tags (order_id bigint, tag text, PRIMARY KEY (order_id, tag));',
+    '2.up.sql': "SET lock_timeout = '5s';\nALTER TABLE items ADD CONSTRAINT items_order_fk FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;",
+    '3.up.sql': "SET lock_timeout = '5s';\nALTER TABLE tags ADD CONSTRAINT tags_order_fk FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;",
+    '4.up.sql': "SET lock_timeout = '5s';\nALTER TABLE unknown_table ADD CONSTRAINT u_fk FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;",
+  });
+  const fk = (await lintFolder(dir)).findings.filter((f) => f.rule === 'foreign-key-without-index');
+  // items has no index on order_id; tags' primary key starts with it; unknown_table's indexes are unknown.
+  assert.deepEqual(fk.map((f) => f.file), ['2.up.sql']);
+});

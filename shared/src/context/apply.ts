@@ -28,11 +28,22 @@ export function constraintInfo(c: any, table: QName, at: number, column?: string
   return {
     name,
     type,
+    columns: cols,
+    refColumns: type === 'foreign' ? stringList(c.pk_attrs) : undefined,
     validated: !c.skip_validation,
     notNullColumn: type === 'check' ? notNullCheckColumn(c.raw_expr) : type === 'notnull' ? cols[0] : undefined,
     references: type === 'foreign' ? rangeVarName(c.pktable) : undefined,
     addedAt: at,
   };
+}
+
+/** PRIMARY KEY and UNIQUE constraints are backed by an index of the same name. */
+function addConstraintIndexes(catalog: Catalog, constraints: Iterable<ConstraintInfo>, table: QName, at: number): void {
+  for (const c of constraints) {
+    if ((c.type === 'primary' || c.type === 'unique') && c.columns?.length) {
+      catalog.addIndex({ name: { schema: table.schema, name: c.name }, table, unique: true, columns: c.columns, createdAt: at });
+    }
+  }
 }
 
 /** PostgreSQL's default constraint names (table_col_fkey, table_pkey, …), used to match later DROP/VALIDATE. */
@@ -80,16 +91,23 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
         }
       }
       catalog.addRelation(rel);
+      addConstraintIndexes(catalog, rel.constraints.values(), name, at);
       return;
     }
     case 'CreateTableAsStmt': {
       const name = rangeVarName(n.into?.rel);
-      if (name) catalog.addRelation(newRelation(name, n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table', at));
+      if (!name) return;
+      const rel = newRelation(name, n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table', at);
+      if (rel.kind === 'matview') rel.reads = relationsRead(n.query);
+      catalog.addRelation(rel);
       return;
     }
     case 'ViewStmt': {
       const name = rangeVarName(n.view);
-      if (name && !catalog.relation(name)) catalog.addRelation(newRelation(name, 'view', at));
+      if (!name) return;
+      const view = newRelation(name, 'view', at);
+      view.reads = relationsRead(n.query);
+      catalog.addRelation(view);
       return;
     }
     case 'CreateSeqStmt': {
@@ -99,7 +117,8 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
     }
     case 'IndexStmt': {
       const table = rangeVarName(n.relation);
-      if (table && n.idxname) catalog.addIndex({ name: { schema: table.schema, name: n.idxname }, table, unique: !!n.unique, createdAt: at });
+      const columns = (n.indexParams ?? []).map((p: any) => p.IndexElem?.name ?? '(expression)');
+      if (table && n.idxname) catalog.addIndex({ name: { schema: table.schema, name: n.idxname }, table, unique: !!n.unique, columns, partial: !!n.whereClause, createdAt: at });
       return;
     }
     case 'CreateEnumStmt': {
@@ -177,7 +196,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
   if (!rel) {
     // A pre-existing table this file alters: remember what the file does to it (constraints
     // added and validated), without pretending to know its columns.
-    rel = { name, kind: 'table', columns: new Map(), constraints: new Map(), createdAt: undefined };
+    rel = { name, kind: 'table', columns: new Map(), constraints: new Map(), createdAt: undefined, partial: true };
     catalog.addRelation(rel);
   }
   for (const c of n.cmds ?? []) {
@@ -222,6 +241,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       case 'AT_AddConstraint': {
         const info = constraintInfo(cmd.def?.Constraint, name, at);
         if (info) rel.constraints.set(info.name, info);
+        if (info && !cmd.def?.Constraint?.indexname) addConstraintIndexes(catalog, [info], name, at);
         break;
       }
       case 'AT_ValidateConstraint': {
@@ -236,4 +256,34 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
         break;
     }
   }
+}
+
+/**
+ * What a view's query reads: each relation in a FROM clause, with the column names referenced
+ * anywhere in the query ('*' for `SELECT *` or `t.*`). Column names are matched by name only
+ * (a name is attributed to every relation of the query), which errs towards listing a dependent.
+ */
+export function relationsRead(query: any): { relation: QName; columns: Set<string> }[] {
+  const relations: QName[] = [];
+  const columns = new Set<string>();
+  const visit = (node: any): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const x of node) visit(x);
+      return;
+    }
+    for (const [key, value] of Object.entries<any>(node)) {
+      if (key === 'RangeVar') {
+        const q = rangeVarName(value);
+        if (q && !relations.some((r) => r.name === q.name && r.schema === q.schema)) relations.push(q);
+      } else if (key === 'ColumnRef') {
+        const fields: any[] = value.fields ?? [];
+        const last = fields[fields.length - 1];
+        if (last?.A_Star) columns.add('*');
+        else if (typeof last?.String?.sval === 'string') columns.add(last.String.sval);
+      } else visit(value);
+    }
+  };
+  visit(query);
+  return relations.map((relation) => ({ relation, columns }));
 }

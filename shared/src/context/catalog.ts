@@ -22,6 +22,10 @@ export interface ConstraintInfo {
   /** For `CHECK (col IS NOT NULL)`: the column it proves NOT NULL. */
   notNullColumn?: string;
   references?: QName;
+  /** The table's columns it covers (for a FOREIGN KEY: the referencing columns). */
+  columns?: string[];
+  /** FOREIGN KEY: the referenced columns. */
+  refColumns?: string[];
   /** Statement index that added it in this file, if it did. */
   addedAt?: number;
 }
@@ -34,6 +38,10 @@ export interface RelationInfo {
   columns: Map<string, ColumnInfo>;
   constraints: Map<string, ConstraintInfo>;
   partitionOf?: QName;
+  /** Only what the file did to a table pgsafe has not seen created (columns, indexes unknown). */
+  partial?: boolean;
+  /** Views and materialized views: the relations they read, and which of their columns ('*' = all). */
+  reads?: { relation: QName; columns: Set<string> }[];
   /** Statement index in the current file that created it; undefined for pre-existing objects. */
   createdAt?: number;
 }
@@ -42,6 +50,9 @@ export interface IndexInfo {
   name: QName;
   table: QName;
   unique: boolean;
+  /** Key columns in order; expressions as `(expression)`. */
+  columns?: string[];
+  partial?: boolean;
   createdAt?: number;
 }
 
@@ -147,6 +158,40 @@ export class Catalog {
     if (r) return r.createdAt !== undefined;
     const i = this.index(q);
     return i !== undefined && i.createdAt !== undefined;
+  }
+
+  /** Indexes on a table. */
+  indexesOn(table: QName): IndexInfo[] {
+    const out: IndexInfo[] = [];
+    for (const k of this.indexesOfTable.get(table.name) ?? []) for (const i of this.indexes.get(k) ?? []) if (sameName(i.table, table)) out.push(i);
+    return out;
+  }
+
+  /** Everything that depends on a table (or one of its columns): views reading it, its indexes and
+   *  constraints, and foreign keys of other tables that reference it. */
+  dependentsOf(table: QName, column?: string): { kind: 'view' | 'materialized view' | 'index' | 'constraint' | 'foreign key'; name: string; on?: QName }[] {
+    const out: ReturnType<Catalog['dependentsOf']> = [];
+    const rel = this.relation(table);
+    for (const list of this.relations.values()) {
+      for (const r of list) {
+        for (const read of r.reads ?? []) {
+          if (sameName(read.relation, table) && (!column || read.columns.has('*') || read.columns.has(column))) {
+            out.push({ kind: r.kind === 'matview' ? 'materialized view' : 'view', name: r.name.name, on: r.name });
+          }
+        }
+        if (r === rel) continue;
+        for (const c of r.constraints.values()) {
+          if (c.type === 'foreign' && c.references && sameName(c.references, table) && (!column || !c.refColumns?.length || c.refColumns.includes(column))) {
+            out.push({ kind: 'foreign key', name: c.name, on: r.name });
+          }
+        }
+      }
+    }
+    if (column && rel) {
+      for (const i of this.indexesOn(table)) if (i.columns?.includes(column)) out.push({ kind: 'index', name: i.name.name });
+      for (const c of rel.constraints.values()) if (c.columns?.includes(column) && c.type !== 'notnull') out.push({ kind: 'constraint', name: c.name });
+    }
+    return out;
   }
 
   /** The constraint named `name` on `table`, or anywhere when the table is not known. */

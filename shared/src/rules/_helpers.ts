@@ -83,3 +83,25 @@ export function leaveTransaction(ctx: RuleContext, what = 'it'): string {
 export function sentence(clause: string): string {
   return clause.charAt(0).toUpperCase() + clause.slice(1) + (/[.!?]$/.test(clause) ? '' : '.');
 }
+
+/**
+ * What depends on a table or column, from the replayed schema, as a sentence for DROP messages:
+ * indexes and constraints on it go with it; views and other tables' foreign keys make a plain DROP
+ * fail ("other objects depend on it") and are dropped too by CASCADE. '' when nothing is known.
+ */
+export function dependentsSentence(ctx: RuleContext, table: QName, column?: string): string {
+  const deps = ctx.catalog.dependentsOf(table, column);
+  if (deps.length === 0) return '';
+  const label = (d: (typeof deps)[number]) => `${d.kind} ${quoteName(d.name)}${d.kind === 'foreign key' && d.on ? ` on ${displayName(d.on)}` : ''}`;
+  const blocking = deps.filter((d) => d.kind === 'view' || d.kind === 'materialized view' || d.kind === 'foreign key');
+  const along = deps.filter((d) => d.kind === 'index' || d.kind === 'constraint');
+  const subject = column ? `${displayName(table)}.${quoteName(column)}` : displayName(table);
+  const parts: string[] = [];
+  if (along.length) parts.push(`dropping ${subject} also drops ${along.map(label).join(', ')}`);
+  if (blocking.length) parts.push(`${blocking.map(label).join(', ')} depend${blocking.length === 1 ? 's' : ''} on ${subject}, so a plain DROP fails and CASCADE drops ${blocking.length === 1 ? 'it' : 'them'} too`);
+  return ` From the migrations before this one: ${parts.join('; ')}.`;
+}
+
+function quoteName(n: string): string {
+  return displayName({ name: n });
+}

@@ -1,5 +1,5 @@
 import { defineRule, docsUrl } from './types';
-import { alterCommands, lockPhrase, name } from './_helpers';
+import { alterCommands, dependentsSentence, lockPhrase, name } from './_helpers';
 import { quoteIdent, type QName } from '../ast/names';
 import { joinNames } from './_drops';
 
@@ -27,7 +27,7 @@ export default defineRule({
     const qualified = joinNames(cols.map((c) => `${name(table)}.${quoteIdent(c)}`));
     const backup = `CREATE TABLE ${table.name}_${cols[0]}_backup AS SELECT <primary key>, ${cols.map(quoteIdent).join(', ')} FROM ${name(table)}`;
     return {
-      message: `DROP COLUMN deletes ${qualified} and all ${many ? 'their' : 'its'} data irreversibly, together with the indexes and constraints that use ${many ? 'them' : 'it'}. Application code that still reads or writes ${list} fails as soon as this commits (ORMs that cache the column list, such as Rails, fail until restarted). It takes ${lockPhrase('ACCESS EXCLUSIVE', table)} (briefly: ${many ? 'the columns are' : 'the column is'} only marked as dropped).`,
+      message: `DROP COLUMN deletes ${qualified} and all ${many ? 'their' : 'its'} data irreversibly, together with the indexes and constraints that use ${many ? 'them' : 'it'}. Application code that still reads or writes ${list} fails as soon as this commits (ORMs that cache the column list, such as Rails, fail until restarted). It takes ${lockPhrase('ACCESS EXCLUSIVE', table)} (briefly: ${many ? 'the columns are' : 'the column is'} only marked as dropped).${cols.map((c) => dependentsSentence(ctx, table!, c)).join('')}`,
       help: `Drop ${many ? 'them' : 'it'} in two deployments: first stop using ${list} in the application (for an ORM, also tell it to ignore ${many ? 'the columns' : 'the column'}) and deploy; then drop ${many ? 'them' : 'it'} in a later migration, after a backup if the data may be needed (e.g. \`${backup}\`). Set a short lock_timeout before it. Once the code no longer uses ${many ? 'them' : 'it'}, acknowledge with \`-- pgsafe-ignore drop-column\`.`,
     };
   },

@@ -1,5 +1,5 @@
 import { defineRule, docsUrl } from './types';
-import { lockPhrase, name } from './_helpers';
+import { lockPhrase, name, dependentsSentence } from './_helpers';
 import { listName, type QName } from '../ast/names';
 import { joinNames } from './_drops';
 
@@ -29,7 +29,7 @@ export default defineRule({
       ? `ACCESS EXCLUSIVE locks on ${list} and on ${fkTables}, which block all reads and writes`
       : `${lockPhrase('ACCESS EXCLUSIVE', first)}, and the same lock on ${fkTables}`;
     return {
-      message: `DROP TABLE ${tables.map(name).join(', ')} deletes ${many ? 'the tables and all their rows' : 'the table and all its rows'} irreversibly; running code that still uses ${many ? 'them' : 'it'} fails as soon as this commits. It takes ${locks}.`,
+      message: `DROP TABLE ${tables.map(name).join(', ')} deletes ${many ? 'the tables and all their rows' : 'the table and all its rows'} irreversibly; running code that still uses ${many ? 'them' : 'it'} fails as soon as this commits. It takes ${locks}.${tables.map((t) => dependentsSentence(ctx, t)).join('')}`,
       help: `Stop using ${list} in the application and deploy first (renaming ${many ? 'them' : 'it'} beforehand makes a missed use fail loudly while a rename back still undoes it). Back up the data (\`pg_dump -t ${first.name}\`). Drop ${many ? 'their' : 'its'} foreign keys first, each in its own short statement (\`ALTER TABLE ${name(first)} DROP CONSTRAINT …\` with a lock_timeout), so the DROP TABLE locks no other table. Then drop ${many ? 'them' : 'it'} in a later migration and acknowledge with \`-- pgsafe-ignore drop-table\`.`,
     };
   },

@@ -21,6 +21,7 @@ import enumAddValueInTransaction from './enum-add-value-in-transaction';
 import exclusionConstraint from './exclusion-constraint';
 import flywayNonTransactional from './flyway-non-transactional';
 import foreignKeyNotValid from './foreign-key-not-valid';
+import foreignKeyWithoutIndex from './foreign-key-without-index';
 import identifierTooLong from './identifier-too-long';
 import nestedTransaction from './nested-transaction';
 import preferBigintOverInt from './prefer-bigint-over-int';
@@ -69,6 +70,7 @@ export const allRules: readonly Rule[] = [
   exclusionConstraint,
   flywayNonTransactional,
   foreignKeyNotValid,
+  foreignKeyWithoutIndex,
   identifierTooLong,
   nestedTransaction,
   preferBigintOverInt,
