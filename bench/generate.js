@@ -28,7 +28,8 @@ function hazardFile(statements) {
 
 /** Safe statements only: pgsafe must report nothing on this file. */
 function cleanFile(statements) {
-  const lines = ["SET lock_timeout = '5s';"];
+  // goose without a transaction: statements are sent one by one, so CONCURRENTLY is fine.
+  const lines = ['-- +goose NO TRANSACTION', '-- +goose Up', "SET lock_timeout = '5s';"];
   for (let i = 0; lines.length < statements; i++) {
     const k = i % 4;
     if (k === 0) lines.push(`CREATE TABLE IF NOT EXISTS items_${i} (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());`);

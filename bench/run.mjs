@@ -55,7 +55,10 @@ const inputs = [
 ];
 const rows = [];
 for (const [name, text] of inputs) {
-  const file = join(work, `${name.replace(' ', '-')}.sql`);
+  // Each input in a folder of its own: pgsafe treats a folder as one migration set and replays it.
+  const dir = join(work, name.replace(' ', '-'));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'V1__bench.sql'.replace('V1__bench', '0001_bench'));
   writeFileSync(file, text);
   const p = time(process.execPath, [pgsafeBin, 'check', '--format', 'json', file]);
   const f = time(process.execPath, [floor, file]);

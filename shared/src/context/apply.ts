@@ -210,7 +210,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
         rel.columns.set(col.name, col);
         for (const k of def.constraints ?? []) {
           const info = k.Constraint && constraintInfo(k.Constraint, name, at, col.name);
-          if (info) rel.constraints.set(info.name, info);
+          if (info) catalog.noteConstraint(rel, info);
         }
         break;
       }
@@ -240,7 +240,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       }
       case 'AT_AddConstraint': {
         const info = constraintInfo(cmd.def?.Constraint, name, at);
-        if (info) rel.constraints.set(info.name, info);
+        if (info) catalog.noteConstraint(rel, info);
         if (info && !cmd.def?.Constraint?.indexname) addConstraintIndexes(catalog, [info], name, at);
         break;
       }

@@ -69,6 +69,20 @@ export class Catalog {
   private readonly indexesOfTable = new Map<string, Set<string>>();
   private readonly types = new Map<string, TypeInfo[]>();
   private readonly functions = new Map<string, Volatility>();
+  /** Relations that may depend on a table (views reading it, tables with an FK to it), by its name. */
+  private readonly dependents = new Map<string, Set<RelationInfo>>();
+
+  private link(on: QName, r: RelationInfo): void {
+    let set = this.dependents.get(on.name);
+    if (!set) this.dependents.set(on.name, (set = new Set()));
+    set.add(r);
+  }
+
+  /** Record a constraint added to a relation (keeps the dependents index current). */
+  noteConstraint(r: RelationInfo, c: ConstraintInfo): void {
+    r.constraints.set(c.name, c);
+    if (c.type === 'foreign' && c.references) this.link(c.references, r);
+  }
 
   relation(q: QName | undefined): RelationInfo | undefined {
     if (!q) return undefined;
@@ -80,6 +94,8 @@ export class Catalog {
     const list = this.relations.get(r.name.name) ?? [];
     list.push(r);
     this.relations.set(r.name.name, list);
+    for (const read of r.reads ?? []) this.link(read.relation, r);
+    for (const c of r.constraints.values()) if (c.type === 'foreign' && c.references) this.link(c.references, r);
   }
 
   removeRelation(q: QName): RelationInfo | undefined {
@@ -172,8 +188,9 @@ export class Catalog {
   dependentsOf(table: QName, column?: string): { kind: 'view' | 'materialized view' | 'index' | 'constraint' | 'foreign key'; name: string; on?: QName }[] {
     const out: ReturnType<Catalog['dependentsOf']> = [];
     const rel = this.relation(table);
-    for (const list of this.relations.values()) {
-      for (const r of list) {
+    {
+      for (const r of this.dependents.get(table.name) ?? []) {
+        if (this.relation(r.name) !== r) continue; // dropped or replaced since
         for (const read of r.reads ?? []) {
           if (sameName(read.relation, table) && (!column || read.columns.has('*') || read.columns.has(column))) {
             out.push({ kind: r.kind === 'matview' ? 'materialized view' : 'view', name: r.name.name, on: r.name });
