@@ -165,3 +165,16 @@ test('foreign keys without a covering index, judged from the replayed schema', a
   // items has no index on order_id; tags' primary key starts with it; unknown_table's indexes are unknown.
   assert.deepEqual(fk.map((f) => f.file), ['2.up.sql']);
 });
+
+test('objects the replay cannot model are uncertain: no claims about their columns or indexes', async () => {
+  const dir = folder({
+    '1.up.sql': 'CREATE TABLE base (id int PRIMARY KEY, name varchar(50));\nCREATE TABLE copy (LIKE base INCLUDING ALL);\nCREATE TABLE orders (id bigint PRIMARY KEY);',
+    '2.up.sql': "SET lock_timeout = '5s';\nALTER TABLE copy ALTER COLUMN name TYPE varchar(100);\nALTER TABLE base ALTER COLUMN name TYPE varchar(100);",
+    '3.up.sql': "SET lock_timeout = '5s';\nALTER TABLE copy ADD CONSTRAINT copy_order_fk FOREIGN KEY (id) REFERENCES orders (id) NOT VALID;",
+  });
+  const { findings } = await lintFolder(dir);
+  // copy's columns came from LIKE: its old type is unknown, and varchar(100) could be a free widening — not claimed.
+  assert.deepEqual(findings.filter((f) => f.rule === 'alter-column-type-rewrite'), []);
+  // copy's indexes came from LIKE … INCLUDING ALL: not known, so no missing-index claim.
+  assert.deepEqual(findings.filter((f) => f.rule === 'foreign-key-without-index'), []);
+});

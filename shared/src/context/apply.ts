@@ -77,6 +77,10 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       if (n.if_not_exists && catalog.relation(name)) return;
       const rel = newRelation(name, n.partspec ? 'partitioned' : 'table', at);
       if (n.partbound) rel.partitionOf = rangeVarName(n.inhRelations?.[0]?.RangeVar);
+      // Columns that come from elsewhere are not modelled: LIKE, INHERITS, OF type.
+      if (n.ofTypename) rel.uncertain = 'created OF a composite type';
+      else if (!n.partbound && n.inhRelations?.length) rel.uncertain = 'created with INHERITS';
+      else if ((n.tableElts ?? []).some((e: any) => e.TableLikeClause)) rel.uncertain = 'created with LIKE';
       for (const e of n.tableElts ?? []) {
         if (e.ColumnDef) {
           const col = columnFrom(e.ColumnDef);
@@ -98,7 +102,8 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       const name = rangeVarName(n.into?.rel);
       if (!name) return;
       const rel = newRelation(name, n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table', at);
-      if (rel.kind === 'matview') rel.reads = relationsRead(n.query);
+      rel.reads = relationsRead(n.query);
+      rel.uncertain = 'created AS a query (its columns are not modelled)';
       catalog.addRelation(rel);
       return;
     }
@@ -251,6 +256,9 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       }
       case 'AT_DropConstraint':
         rel.constraints.delete(cmd.name);
+        break;
+      case 'AT_AddInherit': case 'AT_DropInherit': case 'AT_AddOf': case 'AT_DropOf': case 'AT_AttachPartition': case 'AT_DetachPartition':
+        rel.uncertain = `altered with ${String(cmd.subtype).slice(3)}`;
         break;
       default:
         break;

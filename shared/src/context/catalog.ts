@@ -40,6 +40,8 @@ export interface RelationInfo {
   partitionOf?: QName;
   /** Only what the file did to a table pgsafe has not seen created (columns, indexes unknown). */
   partial?: boolean;
+  /** A statement the replay does not model changed it (why); rules do not rely on its columns or indexes. */
+  uncertain?: string;
   /** Views and materialized views: the relations they read, and which of their columns ('*' = all). */
   reads?: { relation: QName; columns: Set<string> }[];
   /** Statement index in the current file that created it; undefined for pre-existing objects. */
@@ -191,7 +193,7 @@ export class Catalog {
     {
       for (const r of this.dependents.get(table.name) ?? []) {
         if (this.relation(r.name) !== r) continue; // dropped or replaced since
-        for (const read of r.reads ?? []) {
+        for (const read of r.kind === 'view' || r.kind === 'matview' ? r.reads ?? [] : []) {
           if (sameName(read.relation, table) && (!column || read.columns.has('*') || read.columns.has(column))) {
             out.push({ kind: r.kind === 'matview' ? 'materialized view' : 'view', name: r.name.name, on: r.name });
           }

@@ -233,7 +233,8 @@ export function alterCmdEffect(cmd: any, table: QName, opts: LockOptions): CmdEf
     case 'AT_AlterColumnType': {
       const to = typeRef(cmd.def?.ColumnDef?.typeName);
       const using = !!cmd.def?.ColumnDef?.raw_default;
-      const from = opts.catalog.relation(table)?.columns.get(cmd.name)?.type;
+      const rel = opts.catalog.relation(table);
+      const from = rel?.uncertain ? undefined : rel?.columns.get(cmd.name)?.type;
       let rewrite = true;
       let rewriteUnknown = false;
       if (to && !using) {

@@ -89,7 +89,8 @@ export default defineRule({
     const out: RuleReport[] = [];
     for (const fk of foreignKeys(stmt)) {
       // Only where pgsafe knows the table's indexes: created in this statement, this file or a replayed migration.
-      const known = stmt.kind === 'CreateStmt' || (ctx.catalog.relation(fk.table) && !ctx.catalog.relation(fk.table)!.partial);
+      const rel = ctx.catalog.relation(fk.table);
+      const known = stmt.kind === 'CreateStmt' ? !(stmt.node?.tableElts ?? []).some((e: any) => e.TableLikeClause) : !!rel && !rel.partial && !rel.uncertain;
       if (!known) continue;
       if (fk.sameStatement.some((k) => covers(k, fk.columns))) continue;
       if (ctx.catalog.indexesOn(fk.table).some((i) => !i.partial && covers(i.columns, fk.columns))) continue;
