@@ -122,8 +122,11 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
     }
     case 'IndexStmt': {
       const table = rangeVarName(n.relation);
+      if (!table) return;
       const columns = (n.indexParams ?? []).map((p: any) => p.IndexElem?.name ?? '(expression)');
-      if (table && n.idxname) catalog.addIndex({ name: { schema: table.schema, name: n.idxname }, table, unique: !!n.unique, columns, partial: !!n.whereClause, createdAt: at });
+      const name = n.idxname ?? defaultIndexName(catalog, table, columns);
+      if (n.if_not_exists && catalog.index({ schema: table.schema, name })) return;
+      catalog.addIndex({ name: { schema: table.schema, name }, table, unique: !!n.unique, columns, partial: !!n.whereClause, createdAt: at });
       return;
     }
     case 'CreateEnumStmt': {
@@ -151,6 +154,11 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       applyAlterTable(catalog, n, at);
       return;
     case 'RenameStmt': {
+      if (n.renameType === 'OBJECT_TYPE') {
+        const t = listName(n.object?.List?.items);
+        if (t) catalog.renameType(t, n.newname);
+        return;
+      }
       const rel = rangeVarName(n.relation);
       if (!rel) return;
       if (n.renameType === 'OBJECT_COLUMN') {
@@ -294,4 +302,14 @@ export function relationsRead(query: any): { relation: QName; columns: Set<strin
   };
   visit(query);
   return relations.map((relation) => ({ relation, columns }));
+}
+
+/** The name PostgreSQL gives an unnamed index (ChooseIndexName): table_col1_col2_idx, made unique with a digit. */
+function defaultIndexName(catalog: Catalog, table: QName, columns: string[]): string {
+  const cols = columns.map((c) => (c.startsWith('(') ? 'expr' : c)).join('_');
+  const trim = (s: string) => Buffer.from(s).subarray(0, 63 - 4).toString().replace(/\uFFFD$/, '');
+  const base = trim(`${table.name}_${cols}`);
+  let name = `${base}_idx`;
+  for (let i = 1; catalog.index({ schema: table.schema, name }) || catalog.relation({ schema: table.schema, name }); i++) name = `${base}_idx${i}`;
+  return name;
 }

@@ -115,10 +115,25 @@ export class Catalog {
   }
 
   renameRelation(from: QName, to: string): void {
-    const r = this.removeRelation(from);
+    const r = this.relation(from);
     if (!r) return;
+    const moved = this.indexesOn(r.name);
+    this.removeRelation(r.name);
     r.name = { schema: r.name.schema, name: to };
     this.addRelation(r);
+    for (const i of moved) this.addIndex({ ...i, table: r.name });
+  }
+
+  /** ALTER TYPE … RENAME TO: the type and every column of that type. */
+  renameType(from: QName, to: string): void {
+    const t = this.type(from);
+    if (t) {
+      this.types.set(t.name.name, (this.types.get(t.name.name) ?? []).filter((x) => x !== t));
+      this.addType({ ...t, name: { schema: t.name.schema, name: to } });
+    }
+    for (const r of this.allRelations()) {
+      for (const c of r.columns.values()) if (c.type && c.type.name === from.name && (!from.schema || !c.type.schema || c.type.schema === from.schema)) c.type = { ...c.type, name: to };
+    }
   }
 
   index(q: QName | undefined): IndexInfo | undefined {
@@ -176,6 +191,15 @@ export class Catalog {
     if (r) return r.createdAt !== undefined;
     const i = this.index(q);
     return i !== undefined && i.createdAt !== undefined;
+  }
+
+  /** Every relation the catalog knows (for comparing the model with a real database). */
+  allRelations(): RelationInfo[] {
+    return [...this.relations.values()].flat();
+  }
+
+  allIndexes(): IndexInfo[] {
+    return [...this.indexes.values()].flat();
   }
 
   /** Indexes on a table. */

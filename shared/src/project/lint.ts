@@ -17,6 +17,10 @@ export interface SetLintOptions {
   report?: ReadonlySet<string>;
   /** Files changed since a git ref (`--since`): they and later files are not deployed yet. */
   changed?: ReadonlySet<string>;
+  /** Replay into this catalog (to inspect the model afterwards); default: a fresh one. */
+  catalog?: Catalog;
+  /** Stop before this file (the model then matches a database that applied the files before it). */
+  stopBefore?: string;
 }
 
 export interface FileLint {
@@ -43,9 +47,10 @@ export function isDeployed(set: MigrationSet, file: MigrationFile, config: Pgsaf
 }
 
 export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
-  const catalog = new Catalog();
+  const catalog = opts.catalog ?? new Catalog();
   const out: FileLint[] = [];
   for (const file of set.files) {
+    if (file.path === opts.stopBefore) break;
     if (file.role === 'ignored') continue;
     const wanted = !opts.report || opts.report.has(file.path);
     // Down, verify and ignored files do not change the schema the next migration sees.

@@ -1,0 +1,11 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+let t = performance.now();
+const db = await PGlite.create({ extensions: { pg_trgm } });
+const dump = await db.dumpDataDir('none');
+console.log('create+dump', performance.now() - t, dump.size);
+await db.close();
+t = performance.now();
+const db2 = await PGlite.create({ loadDataDir: dump, extensions: { pg_trgm } });
+await db2.query('select 1');
+console.log('load', performance.now() - t);
