@@ -1,6 +1,6 @@
 // Apply one statement's effect to the catalog (after the rules have seen the state before it).
 import { listName, rangeVarName, stringList, type QName } from '../ast/names';
-import { typeRef } from '../ast/types';
+import { SERIAL_TYPES, typeRef } from '../ast/types';
 import type { Statement } from '../parse/statement';
 import type { Catalog, ColumnInfo, ConstraintInfo, ConstraintType, RelationInfo } from './catalog';
 
@@ -49,7 +49,26 @@ function addConstraintIndexes(catalog: Catalog, constraints: Iterable<Constraint
 /** PostgreSQL's default constraint names (table_col_fkey, table_pkey, …), used to match later DROP/VALIDATE. */
 function defaultConstraintName(table: QName, type: ConstraintType, cols: string[]): string {
   const suffix = { foreign: 'fkey', check: 'check', unique: 'key', primary: 'pkey', exclusion: 'excl', notnull: 'not_null' }[type];
-  return type === 'primary' ? `${table.name}_pkey` : [table.name, ...cols, suffix].join('_');
+  return type === 'primary' ? makeObjectName(table.name, '', 'pkey') : makeObjectName(table.name, cols.join('_'), suffix);
+}
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** PostgreSQL's makeObjectName: name1_name2_label within 63 bytes, trimming the longer of name1 and name2 first. */
+export function makeObjectName(name1: string, name2: string, label: string): string {
+  let a = name1;
+  let b = name2;
+  const overhead = (b ? 1 : 0) + (label ? label.length + 1 : 0);
+  const cut = (s: string) => {
+    const chars = [...s];
+    chars.pop();
+    return chars.join('');
+  };
+  while (bytes(a) + bytes(b) + overhead > 63) {
+    if (bytes(a) > bytes(b)) a = cut(a);
+    else b = cut(b);
+  }
+  return [a, b, label].filter((x) => x !== '').join('_');
 }
 
 function columnFrom(def: any): ColumnInfo {
@@ -57,9 +76,22 @@ function columnFrom(def: any): ColumnInfo {
   return {
     name: def.colname,
     type: typeRef(def.typeName),
-    notNull: constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY'),
-    hasDefault: constraints.some((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED'),
+    notNull: constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_IDENTITY'),
+    hasDefault: SERIAL_TYPES.has(typeRef(def.typeName)?.name ?? '') || constraints.some((c) => (c.contype === 'CONSTR_DEFAULT' && !isNullExpr(c.raw_expr)) || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED'),
   };
+}
+
+function isNullExpr(e: any): boolean {
+  return !!e?.A_Const?.isnull || (!!e?.TypeCast && isNullExpr(e.TypeCast.arg));
+}
+
+/** A PRIMARY KEY makes its columns NOT NULL. */
+function primaryKeyColumnsNotNull(rel: RelationInfo, c: ConstraintInfo | undefined): void {
+  if (c?.type !== 'primary') return;
+  for (const name of c.columns ?? []) {
+    const col = rel.columns.get(name);
+    if (col) col.notNull = true;
+  }
 }
 
 function newRelation(name: QName, kind: RelationInfo['kind'], at: number): RelationInfo {
@@ -76,7 +108,13 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       if (!name) return;
       if (n.if_not_exists && catalog.relation(name)) return;
       const rel = newRelation(name, n.partspec ? 'partitioned' : 'table', at);
-      if (n.partbound) rel.partitionOf = rangeVarName(n.inhRelations?.[0]?.RangeVar);
+      if (n.partbound) {
+        // A partition has its parent's columns.
+        rel.partitionOf = rangeVarName(n.inhRelations?.[0]?.RangeVar);
+        const parent = catalog.relation(rel.partitionOf);
+        if (parent && !parent.partial) for (const c of parent.columns.values()) rel.columns.set(c.name, { ...c });
+        else rel.uncertain = 'a partition of a table pgsafe does not know';
+      }
       // Columns that come from elsewhere are not modelled: LIKE, INHERITS, OF type.
       if (n.ofTypename) rel.uncertain = 'created OF a composite type';
       else if (!n.partbound && n.inhRelations?.length) rel.uncertain = 'created with INHERITS';
@@ -92,6 +130,9 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
         } else if (e.Constraint) {
           const info = constraintInfo(e.Constraint, name, at);
           if (info) rel.constraints.set(info.name, info);
+          primaryKeyColumnsNotNull(rel, info);
+        } else if (e.TableLikeClause) {
+          copyLikeColumns(catalog, rel, e.TableLikeClause);
         }
       }
       catalog.addRelation(rel);
@@ -103,7 +144,7 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       if (!name) return;
       const rel = newRelation(name, n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table', at);
       rel.reads = relationsRead(n.query);
-      rel.uncertain = 'created AS a query (its columns are not modelled)';
+      if (!copyQueryColumns(catalog, rel, n.query, n.into?.colNames)) rel.uncertain = 'created AS a query (its columns are not modelled)';
       catalog.addRelation(rel);
       return;
     }
@@ -229,6 +270,9 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       }
       case 'AT_DropColumn':
         rel.columns.delete(cmd.name);
+        // Indexes and constraints on the column go with it.
+        for (const [k, c] of rel.constraints) if (c.columns?.includes(cmd.name) || c.notNullColumn === cmd.name) rel.constraints.delete(k);
+        for (const i of catalog.indexesOn(name)) if (i.columns?.includes(cmd.name)) catalog.removeIndex(i.name);
         break;
       case 'AT_AlterColumnType': {
         const col = rel.columns.get(cmd.name);
@@ -254,6 +298,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       case 'AT_AddConstraint': {
         const info = constraintInfo(cmd.def?.Constraint, name, at);
         if (info) catalog.noteConstraint(rel, info);
+        primaryKeyColumnsNotNull(rel, info);
         if (info && !cmd.def?.Constraint?.indexname) addConstraintIndexes(catalog, [info], name, at);
         break;
       }
@@ -312,4 +357,38 @@ function defaultIndexName(catalog: Catalog, table: QName, columns: string[]): st
   let name = `${base}_idx`;
   for (let i = 1; catalog.index({ schema: table.schema, name }) || catalog.relation({ schema: table.schema, name }); i++) name = `${base}_idx${i}`;
   return name;
+}
+
+/** CREATE TABLE … (LIKE source [INCLUDING …]): copy the source's columns (defaults with INCLUDING DEFAULTS / ALL). */
+function copyLikeColumns(catalog: Catalog, rel: RelationInfo, like: any): void {
+  const source = catalog.relation(rangeVarName(like.relation));
+  if (!source || source.partial || source.uncertain) return;
+  // CREATE_TABLE_LIKE_DEFAULTS = 1 << 3, CONSTRAINTS = 1 << 2, INDEXES = 1 << 6 (ALL sets every bit).
+  const options = like.options ?? 0;
+  const defaults = (options & (1 << 3)) !== 0;
+  for (const c of source.columns.values()) rel.columns.set(c.name, { ...c, hasDefault: defaults && c.hasDefault });
+  // Copied indexes and constraints get new names that are not modelled: only then stay uncertain.
+  if ((options & ((1 << 2) | (1 << 6))) === 0) rel.uncertain = undefined;
+}
+
+/** CREATE TABLE … AS SELECT from one known table: the selected columns, with their types (nullable, no default). */
+function copyQueryColumns(catalog: Catalog, rel: RelationInfo, query: any, names: any[] | undefined): boolean {
+  const sel = query?.SelectStmt;
+  if (!sel || names?.length || (sel.op && sel.op !== 'SETOP_NONE') || sel.fromClause?.length !== 1) return false;
+  const source = catalog.relation(rangeVarName(sel.fromClause[0]?.RangeVar));
+  if (!source || source.partial || source.uncertain) return false;
+  for (const t of sel.targetList ?? []) {
+    const target = t.ResTarget;
+    const fields: any[] = target?.val?.ColumnRef?.fields ?? [];
+    const last = fields[fields.length - 1];
+    if (last?.A_Star) {
+      for (const c of source.columns.values()) rel.columns.set(c.name, { ...c, notNull: false, hasDefault: false });
+      continue;
+    }
+    const col = typeof last?.String?.sval === 'string' ? source.columns.get(last.String.sval) : undefined;
+    if (!col) return false;
+    const name = target.name ?? col.name;
+    rel.columns.set(name, { ...col, name, notNull: false, hasDefault: false });
+  }
+  return rel.columns.size > 0;
 }
