@@ -20,11 +20,11 @@ export function notNullCheckColumn(expr: any): string | undefined {
 }
 
 /** `column`: the column a column constraint (`col int REFERENCES …`) is written on. */
-export function constraintInfo(c: any, table: QName, at: number, column?: string): ConstraintInfo | undefined {
+export function constraintInfo(c: any, table: QName, at: number, column?: string, catalog?: Catalog): ConstraintInfo | undefined {
   const type = CONTYPE[c?.contype];
   if (!type || type === 'notnull' && column !== undefined) return undefined;
   const cols = column !== undefined ? [column] : stringList(c.fk_attrs ?? c.keys);
-  const name = c.conname ?? defaultConstraintName(table, type, cols);
+  const name = c.conname ?? defaultConstraintName(table, type, cols, catalog);
   return {
     name,
     type,
@@ -47,9 +47,15 @@ function addConstraintIndexes(catalog: Catalog, constraints: Iterable<Constraint
 }
 
 /** PostgreSQL's default constraint names (table_col_fkey, table_pkey, …), used to match later DROP/VALIDATE. */
-function defaultConstraintName(table: QName, type: ConstraintType, cols: string[]): string {
+function defaultConstraintName(table: QName, type: ConstraintType, cols: string[], catalog?: Catalog): string {
   const suffix = { foreign: 'fkey', check: 'check', unique: 'key', primary: 'pkey', exclusion: 'excl', notnull: 'not_null' }[type];
-  return type === 'primary' ? makeObjectName(table.name, '', 'pkey') : makeObjectName(table.name, cols.join('_'), suffix);
+  const make = (label: string) => (type === 'primary' ? makeObjectName(table.name, '', label) : makeObjectName(table.name, cols.join('_'), label));
+  // PRIMARY KEY / UNIQUE names are index (relation) names: taken ones get a number (jobs_pkey1).
+  let name = make(suffix);
+  if (catalog && (type === 'primary' || type === 'unique' || type === 'exclusion')) {
+    for (let i = 1; catalog.index({ schema: table.schema, name }) || catalog.relation({ schema: table.schema, name }); i++) name = make(`${suffix}${i}`);
+  }
+  return name;
 }
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -124,11 +130,11 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
           const col = columnFrom(e.ColumnDef);
           rel.columns.set(col.name, col);
           for (const c of e.ColumnDef.constraints ?? []) {
-            const info = c.Constraint && constraintInfo(c.Constraint, name, at, col.name);
+            const info = c.Constraint && constraintInfo(c.Constraint, name, at, col.name, catalog);
             if (info) rel.constraints.set(info.name, info);
           }
         } else if (e.Constraint) {
-          const info = constraintInfo(e.Constraint, name, at);
+          const info = constraintInfo(e.Constraint, name, at, undefined, catalog);
           if (info) rel.constraints.set(info.name, info);
           primaryKeyColumnsNotNull(rel, info);
         } else if (e.TableLikeClause) {
@@ -218,11 +224,25 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
           c.name = n.newname;
           r.constraints.set(n.newname, c);
         }
+        // ... and the index behind a PRIMARY KEY / UNIQUE constraint.
+        const i = catalog.index({ schema: rel.schema, name: n.subname });
+        if (i && c && c.type !== 'foreign' && c.type !== 'check') {
+          catalog.removeIndex(i.name);
+          catalog.addIndex({ ...i, name: { schema: i.name.schema, name: n.newname } });
+        }
       } else if (n.renameType === 'OBJECT_INDEX') {
         const i = catalog.index(rel);
         if (i) {
           catalog.removeIndex(rel);
           catalog.addIndex({ ...i, name: { schema: i.name.schema, name: n.newname } });
+          // Renaming a constraint's index renames the constraint.
+          const owner = catalog.relation(i.table);
+          const c = owner?.constraints.get(rel.name);
+          if (owner && c && (c.type === 'primary' || c.type === 'unique' || c.type === 'exclusion')) {
+            owner.constraints.delete(rel.name);
+            c.name = n.newname;
+            owner.constraints.set(n.newname, c);
+          }
         }
       } else if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE'].includes(n.renameType)) {
         catalog.renameRelation(rel, n.newname);
@@ -263,7 +283,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
         const col = columnFrom(def);
         rel.columns.set(col.name, col);
         for (const k of def.constraints ?? []) {
-          const info = k.Constraint && constraintInfo(k.Constraint, name, at, col.name);
+          const info = k.Constraint && constraintInfo(k.Constraint, name, at, col.name, catalog);
           if (info) catalog.noteConstraint(rel, info);
         }
         break;
@@ -296,7 +316,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
         break;
       }
       case 'AT_AddConstraint': {
-        const info = constraintInfo(cmd.def?.Constraint, name, at);
+        const info = constraintInfo(cmd.def?.Constraint, name, at, undefined, catalog);
         if (info) catalog.noteConstraint(rel, info);
         primaryKeyColumnsNotNull(rel, info);
         if (info && !cmd.def?.Constraint?.indexname) addConstraintIndexes(catalog, [info], name, at);
@@ -307,9 +327,13 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
         if (k) k.validated = true;
         break;
       }
-      case 'AT_DropConstraint':
+      case 'AT_DropConstraint': {
+        const dropped = rel.constraints.get(cmd.name);
         rel.constraints.delete(cmd.name);
+        // A PRIMARY KEY / UNIQUE / EXCLUDE constraint's index goes with it.
+        if (!dropped || dropped.type === 'primary' || dropped.type === 'unique' || dropped.type === 'exclusion') catalog.removeIndex({ schema: name.schema, name: cmd.name });
         break;
+      }
       case 'AT_AddInherit': case 'AT_DropInherit': case 'AT_AddOf': case 'AT_DropOf': case 'AT_AttachPartition': case 'AT_DetachPartition':
         rel.uncertain = `altered with ${String(cmd.subtype).slice(3)}`;
         break;
