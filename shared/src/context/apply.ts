@@ -285,6 +285,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
         for (const k of def.constraints ?? []) {
           const info = k.Constraint && constraintInfo(k.Constraint, name, at, col.name, catalog);
           if (info) catalog.noteConstraint(rel, info);
+          if (info) addConstraintIndexes(catalog, [info], name, at);
         }
         break;
       }

@@ -195,6 +195,14 @@ export class MigrationWalker {
       tx.earlier.push(stmt);
     }
     applyStatement(this.catalog, stmt);
+    // DDL that may or may not have run (inside IF / loops / exception handlers of a DO block):
+    // applied, but what it touched is no longer certain.
+    if ((stmt as { conditional?: boolean }).conditional) {
+      for (const q of [rangeVarName(n.relation), ...locks.map((l) => l.relation)]) {
+        const r = this.catalog.relation(q);
+        if (r) r.uncertain = 'changed by conditional DDL in a DO block';
+      }
+    }
   }
 
   private transactionControl(stmt: Statement): void {

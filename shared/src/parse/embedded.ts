@@ -10,7 +10,12 @@ export interface EmbeddedStatement extends Statement {
   parent: Statement;
   /** Came from `EXECUTE '<literal>'` rather than plain PL/pgSQL SQL. */
   dynamic: boolean;
+  /** Inside an IF / CASE / loop / exception handler: it may not run at all. */
+  conditional: boolean;
 }
+
+/** PL/pgSQL statements whose bodies run only under a condition (or any number of times). */
+const CONDITIONAL = new Set(['PLpgSQL_stmt_if', 'PLpgSQL_stmt_case', 'PLpgSQL_stmt_loop', 'PLpgSQL_stmt_while', 'PLpgSQL_stmt_fori', 'PLpgSQL_stmt_fors', 'PLpgSQL_stmt_forc', 'PLpgSQL_stmt_foreach_a', 'PLpgSQL_stmt_dynfors', 'PLpgSQL_exception_block']);
 
 export function embeddedStatements(doStmt: Statement, fileText: string): EmbeddedStatement[] {
   if (doStmt.kind !== 'DoStmt' || !doStmt.node) return [];
@@ -33,24 +38,24 @@ export function embeddedStatements(doStmt: Statement, fileText: string): Embedde
   const lineStarts = [0];
   for (let i = body.indexOf('\n'); i !== -1; i = body.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const out: EmbeddedStatement[] = [];
-  const visit = (node: any): void => {
+  const visit = (node: any, conditional: boolean): void => {
     if (node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) {
-      for (const x of node) visit(x);
+      for (const x of node) visit(x, conditional);
       return;
     }
     for (const [key, value] of Object.entries<any>(node)) {
       if (key === 'PLpgSQL_stmt_execsql') {
         const q: string | undefined = value.sqlstmt?.PLpgSQL_expr?.query;
-        if (q) out.push(...embed(q, find(q, value.lineno), false));
+        if (q) out.push(...embed(q, find(q, value.lineno), false, conditional));
       } else if (key === 'PLpgSQL_stmt_dynexecute') {
         const q: string | undefined = value.query?.PLpgSQL_expr?.query;
         const lit = q ? unquoteLiteral(q) : undefined;
         if (q && lit !== undefined) {
           const at = find(q, value.lineno);
-          out.push(...embed(lit.value, at === undefined ? undefined : at + lit.offset, true));
+          out.push(...embed(lit.value, at === undefined ? undefined : at + lit.offset, true, conditional));
         }
-      } else visit(value);
+      } else visit(value, conditional || CONDITIONAL.has(key));
     }
   };
   const find = (q: string, lineno: number | undefined): number | undefined => {
@@ -58,7 +63,7 @@ export function embeddedStatements(doStmt: Statement, fileText: string): Embedde
     const i = body!.indexOf(q, from);
     return i === -1 ? undefined : i;
   };
-  const embed = (sql: string, at: number | undefined, dynamic: boolean): EmbeddedStatement[] => {
+  const embed = (sql: string, at: number | undefined, dynamic: boolean, conditional: boolean): EmbeddedStatement[] => {
     const r = parseSql(sql);
     if (!r.ok) return [];
     const exact = at !== undefined && bodyStart !== undefined;
@@ -82,10 +87,11 @@ export function embeddedStatements(doStmt: Statement, fileText: string): Embedde
         loc: (l: number | undefined) => (exact ? base + map.toIndex(l ?? 0) : doStmt.start),
         parent: doStmt,
         dynamic,
+        conditional,
       };
     });
   };
-  visit(fn.action);
+  visit(fn.action, false);
   return out;
 }
 
