@@ -13,7 +13,7 @@ export { ENGINE_DIAGNOSTICS } from './diagnostics';
 export type { Finding, RuleMeta, RuleLevel, Severity, Rule } from './rules/types';
 export { nodeFs, cachedFs, overlayFs, type ProjectFs } from './project/fs';
 export { setsFor, loadSet, setRootOf, detectFramework } from './project/discover';
-export { lintSet, isDeployed } from './project/lint';
+export { lintSet, isDeployed, IncrementalSet } from './project/lint';
 export { explainSets, fileTransactionMode } from './project/explain';
 export { transactionPlan } from './project/transactions';
 export type { MigrationSet, MigrationFile, TransactionPlan, DetectedFramework } from './project/types';

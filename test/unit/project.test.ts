@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureParser } from '../../shared/src/parse/pgquery';
 import { defaultConfig, type PgsafeConfig } from '../../shared/src/config/types';
-import { nodeFs } from '../../shared/src/project/fs';
+import { nodeFs, overlayFs, type ProjectFs } from '../../shared/src/project/fs';
 import { loadSet, setsFor } from '../../shared/src/project/discover';
-import { lintSet } from '../../shared/src/project/lint';
+import { IncrementalSet, lintSet } from '../../shared/src/project/lint';
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgsafe-project-'));
@@ -177,4 +177,30 @@ test('objects the replay cannot model are uncertain: no claims about their colum
   assert.deepEqual(findings.filter((f) => f.rule === 'alter-column-type-rewrite'), []);
   // copy's indexes came from LIKE … INCLUDING ALL: not known, so no missing-index claim.
   assert.deepEqual(findings.filter((f) => f.rule === 'foreign-key-without-index'), []);
+});
+
+test('incremental replay: a change re-lints that file and the later ones, with the same results as a full run', async () => {
+  await ensureParser();
+  const dir = folder({
+    '1.up.sql': 'CREATE TABLE users (id int PRIMARY KEY, name varchar(50));',
+    '2.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(100);",
+    '3.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN id TYPE bigint;",
+  });
+  const set = loadSet(dir, nodeFs);
+  let fs: ProjectFs = nodeFs;
+  const inc = new IncrementalSet(set, { fs: { list: (d) => fs.list(d), exists: (p) => fs.exists(p), readText: (p) => fs.readText(p) }, configFor: () => defaultConfig() });
+  const rules = (path: string) => inc.result(join(dir, path))?.result?.findings.map((f) => f.rule) ?? [];
+  assert.equal(inc.run().length, 3);
+  assert.deepEqual(rules('2.up.sql'), []);
+  assert.deepEqual(rules('3.up.sql'), ['alter-column-type-rewrite']);
+  // Edit file 1: name becomes text → file 2's change to varchar(100) now rewrites; file 1 itself is re-linted, nothing before it.
+  fs = overlayFs(nodeFs, join(dir, '1.up.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY, name text);');
+  const relinted = inc.changed(join(dir, '1.up.sql'));
+  assert.deepEqual(relinted.map((r) => r.file.path.slice(dir.length + 1)), ['1.up.sql', '2.up.sql', '3.up.sql']);
+  assert.deepEqual(rules('2.up.sql'), ['alter-column-type-rewrite']);
+  assert.deepEqual(rules('3.up.sql'), []);
+  // Edit file 3 only: files 1 and 2 are not re-linted.
+  fs = overlayFs(fs, join(dir, '3.up.sql'), "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(10);");
+  assert.deepEqual(inc.changed(join(dir, '3.up.sql')).map((r) => r.file.path.slice(dir.length + 1)), ['3.up.sql']);
+  assert.deepEqual(rules('3.up.sql'), ['alter-column-type-rewrite']);
 });

@@ -65,14 +65,28 @@ export interface TypeInfo {
 }
 
 export class Catalog {
-  private readonly relations = new Map<string, RelationInfo[]>();
-  private readonly indexes = new Map<string, IndexInfo[]>();
+  private relations = new Map<string, RelationInfo[]>();
+  private indexes = new Map<string, IndexInfo[]>();
   /** Index names by their table's name, so dropping a table touches only its own indexes. */
-  private readonly indexesOfTable = new Map<string, Set<string>>();
-  private readonly types = new Map<string, TypeInfo[]>();
-  private readonly functions = new Map<string, Volatility>();
+  private indexesOfTable = new Map<string, Set<string>>();
+  private types = new Map<string, TypeInfo[]>();
+  private functions = new Map<string, Volatility>();
   /** Relations that may depend on a table (views reading it, tables with an FK to it), by its name. */
-  private readonly dependents = new Map<string, Set<RelationInfo>>();
+  private dependents = new Map<string, Set<RelationInfo>>();
+
+  /** An independent copy (incremental replay keeps one per file). */
+  clone(): Catalog {
+    const copy = new Catalog();
+    // One structuredClone call keeps shared references (dependents point at relations) shared.
+    const data = structuredClone({ r: this.relations, i: this.indexes, it: this.indexesOfTable, t: this.types, f: this.functions, d: this.dependents });
+    copy.relations = data.r;
+    copy.indexes = data.i;
+    copy.indexesOfTable = data.it;
+    copy.types = data.t;
+    copy.functions = data.f;
+    copy.dependents = data.d;
+    return copy;
+  }
 
   private link(on: QName, r: RelationInfo): void {
     let set = this.dependents.get(on.name);

@@ -21,6 +21,8 @@ export interface SetLintOptions {
   catalog?: Catalog;
   /** Stop before this file (the model then matches a database that applied the files before it). */
   stopBefore?: string;
+  /** Start at this file (the catalog already holds what the files before it created). */
+  startAt?: string;
 }
 
 export interface FileLint {
@@ -49,7 +51,8 @@ export function isDeployed(set: MigrationSet, file: MigrationFile, config: Pgsaf
 export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
   const catalog = opts.catalog ?? new Catalog();
   const out: FileLint[] = [];
-  for (const file of set.files) {
+  const start = opts.startAt ? Math.max(0, set.files.findIndex((f) => f.path === opts.startAt)) : 0;
+  for (const file of set.files.slice(start)) {
     if (file.path === opts.stopBefore) break;
     if (file.role === 'ignored') continue;
     const wanted = !opts.report || opts.report.has(file.path);
@@ -74,4 +77,50 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
     if (wanted) out.push({ file, text, result });
   }
   return out;
+}
+
+/**
+ * A migration set kept linted as its files change (the language server's case): the catalog as it
+ * was before each up migration is kept, so a change to one file re-lints that file and the ones
+ * after it, never the ones before.
+ */
+export class IncrementalSet {
+  private snapshots = new Map<string, Catalog>();
+  private results = new Map<string, FileLint>();
+
+  constructor(private readonly set: MigrationSet, private readonly opts: Omit<SetLintOptions, 'catalog' | 'stopBefore' | 'report'>) {}
+
+  /** Lint every file; returns all results. */
+  run(): FileLint[] {
+    return this.relintFrom(0);
+  }
+
+  /** A file's text changed (read again through the options' fs): re-lint it and every file after it. */
+  changed(path: string): FileLint[] {
+    const i = this.set.files.findIndex((f) => f.path === path);
+    if (i === -1) return [];
+    return this.relintFrom(i);
+  }
+
+  result(path: string): FileLint | undefined {
+    return this.results.get(path);
+  }
+
+  private relintFrom(index: number): FileLint[] {
+    const files = this.set.files;
+    const snapshot = index === 0 ? undefined : this.snapshots.get(files[index].path);
+    const catalog = snapshot ? snapshot.clone() : new Catalog();
+    if (index > 0 && !snapshot) return this.relintFrom(0);
+    const out: FileLint[] = [];
+    // Snapshot the catalog before each up file, then replay that one file.
+    for (let i = index; i < files.length; i++) {
+      const file = files[i];
+      if (file.role === 'up' || file.role === 'repeatable') this.snapshots.set(file.path, catalog.clone());
+      for (const r of lintSet(this.set, { ...this.opts, catalog, startAt: file.path, stopBefore: files[i + 1]?.path })) {
+        this.results.set(r.file.path, r);
+        out.push(r);
+      }
+    }
+    return out;
+  }
 }
