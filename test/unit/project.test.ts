@@ -204,3 +204,14 @@ test('incremental replay: a change re-lints that file and the later ones, with t
   assert.deepEqual(inc.changed(join(dir, '3.up.sql')).map((r) => r.file.path.slice(dir.length + 1)), ['3.up.sql']);
   assert.deepEqual(rules('3.up.sql'), ['alter-column-type-rewrite']);
 });
+
+test('Supabase CLI 2.109+ (from package.json) runs CREATE INDEX CONCURRENTLY outside the pipeline', async () => {
+  const files = (version: string) => ({ 'package.json': JSON.stringify({ devDependencies: { supabase: version } }), 'supabase/migrations/20240101000000_a.sql': `${OTHER}\n${CIC}` });
+  const run = async (version: string) => {
+    const dir = folder(files(version));
+    const { findings } = await lintFolder(dir, {}, join(dir, 'supabase/migrations'));
+    return findings.filter((f) => f.rule === 'concurrently-in-transaction').length;
+  };
+  assert.equal(await run('^2.100.0'), 1);
+  assert.equal(await run('^2.110.1'), 0);
+});

@@ -37,6 +37,8 @@ interface SectionScope {
   assumption?: string;
   /** The runner refuses to run this migration at all (Flyway's mixed-statement check). */
   runnerRefuses?: string;
+  /** Statements the runner runs on their own, outside the pipeline's implicit transaction. */
+  standalone?: RegExp;
 }
 
 interface TxState {
@@ -116,7 +118,8 @@ export class MigrationWalker {
     this.enter(stmt);
     const catalog = this.catalog;
     const locks = lockEffects(stmt, { catalog, pgVersion: this.opts.pgVersion });
-    const tx = this.tx;
+    // A statement the runner takes out of the pipeline runs in no transaction (the others keep theirs).
+    const tx = this.scope.standalone?.test(stmt.text) && this.tx.source === 'implicit' ? { ...this.sessionScope, reason: `${this.scope.runner} runs this statement on its own, outside the migration's pipeline` } : this.tx;
     const view: TransactionView = {
       inTransaction: tx.source !== 'none',
       source: tx.source,
@@ -274,5 +277,5 @@ export function sectionScope(section: Section, opts: Pick<WalkerOptions, 'transa
   const count = opts.statements.filter((s) => (plan.sending === 'section' ? s.section === section : s.section.direction === section.direction)).length;
   if (plan.sending === 'statement' || count < 2) return { ...base, source: 'none', reason: optedOut || plan.reason };
   const reason = optedOut ? `${optedOut}, but ${plan.sendingReason ?? plan.reason}` : plan.reason;
-  return { ...base, source: 'implicit', reason, implicit: plan.sending === 'pipeline' ? 'after-first' : 'all' };
+  return { ...base, source: 'implicit', reason, implicit: plan.sending === 'pipeline' ? 'after-first' : 'all', standalone: plan.standalone };
 }

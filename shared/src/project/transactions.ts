@@ -29,8 +29,13 @@ export function transactionPlan(framework: DetectedFramework, file = '', text = 
       return { runnerTransaction: false, sending: 'file', reason: 'golang-migrate sends the whole file as one query, which PostgreSQL runs as one implicit transaction when it holds more than one statement', optOut: 'a file of its own (one statement per file runs outside any transaction)' };
     case 'prisma':
       return { runnerTransaction: false, sending: 'file', reason: 'Prisma Migrate sends migration.sql as one query, which PostgreSQL runs as one implicit transaction', optOut: 'a migration of its own (a migration.sql holding only that statement)' };
-    case 'supabase':
+    case 'supabase': {
+      const version = dependencyVersion(fs, file, 'supabase');
+      if (version && compareVersion(version, [2, 109, 0]) >= 0) {
+        return { runnerTransaction: false, sending: 'pipeline', standalone: SUPABASE_STANDALONE, reason: `the Supabase CLI (${version.join('.')} in package.json) sends each migration file as one pipeline, which runs every statement after the first in an implicit transaction; since 2.109 it runs CREATE INDEX CONCURRENTLY, REINDEX … CONCURRENTLY, VACUUM, ALTER SYSTEM and CLUSTER on their own`, optOut: 'a migration file of its own' };
+      }
       return { runnerTransaction: false, sending: 'pipeline', reason: 'the Supabase CLI sends each migration file as one pipeline, which runs every statement after the first in an implicit transaction (CLI 2.109+ runs CREATE INDEX CONCURRENTLY separately)', optOut: 'a migration file of its own, or Supabase CLI 2.109 or later' };
+    }
     case 'drizzle':
       return { runnerTransaction: true, sending: 'statement', reason: 'drizzle-kit migrate runs all pending migrations in one transaction and has no opt-out (drizzle-orm#860)', optOut: undefined };
     case 'diesel': {
@@ -64,4 +69,35 @@ export function describePlan(p: TransactionPlan, sectionOptOut = false): string 
   if (p.runnerTransaction && !sectionOptOut) return 'runner transaction';
   const how = { statement: 'statements sent one by one', file: 'file sent as one query (implicit transaction)', section: 'section sent as one query (implicit transaction)', pipeline: 'file sent as one pipeline (implicit transaction after the first statement)' }[p.sending];
   return `no runner transaction, ${how}${p.assumed ? ' — assumed' : ''}`;
+}
+
+/** What the Supabase CLI (2.109+) runs outside the migration's pipeline (supabase/cli PR#5156). */
+const SUPABASE_STANDALONE = /^\s*(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|REINDEX\b[^;]*\bCONCURRENTLY|VACUUM|ALTER\s+SYSTEM|CLUSTER)\b/i;
+
+/** The version of `name` in the nearest package.json above `file` (first x.y.z of its range). */
+function dependencyVersion(fs: ProjectFs | undefined, file: string, name: string): number[] | undefined {
+  if (!fs || !file) return undefined;
+  let dir = dirname(file);
+  for (let i = 0; i < 8; i++) {
+    const text = fs.readText(join(dir, 'package.json'));
+    if (text !== undefined) {
+      try {
+        const pkg = JSON.parse(text);
+        const spec: unknown = pkg.dependencies?.[name] ?? pkg.devDependencies?.[name];
+        const m = typeof spec === 'string' ? /(\d+)\.(\d+)\.(\d+)/.exec(spec) : null;
+        if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
+      } catch {
+        // not JSON: keep looking further up
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+function compareVersion(a: number[], b: number[]): number {
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
 }

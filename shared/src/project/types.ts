@@ -43,6 +43,8 @@ export interface TransactionPlan {
   /** Flyway: statements matching this run outside a transaction; a migration made only of them
    *  runs without one, and a migration mixing them with others is refused by Flyway. */
   autoNonTransactional?: RegExp;
+  /** Statements the runner takes out of the pipeline and runs on their own (Supabase CLI ≥ 2.109). */
+  standalone?: RegExp;
   /** The runner's semantics are not known (plain numbered files): rules say so. */
   assumed?: boolean;
 }
