@@ -215,3 +215,15 @@ test('Supabase CLI 2.109+ (from package.json) runs CREATE INDEX CONCURRENTLY out
   assert.equal(await run('^2.100.0'), 1);
   assert.equal(await run('^2.110.1'), 0);
 });
+
+test('Drizzle: the journal decides which files are migrations and their order', () => {
+  const dir = folder({
+    '0000_first.sql': `CREATE TABLE a (id int);--> statement-breakpoint\n`,
+    '0001_orphan.sql': 'ALTER TABLE a ADD COLUMN x int;',
+    '0002_second.sql': `ALTER TABLE a ADD COLUMN x int;--> statement-breakpoint\n`,
+    'meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 0, tag: '0000_first' }, { idx: 1, tag: '0002_second' }] }),
+  });
+  const set = loadSet(dir, nodeFs);
+  assert.equal(set.framework, 'drizzle');
+  assert.deepEqual(set.files.map((f) => `${f.role}:${f.path.slice(dir.length + 1)}`), ['up:0000_first.sql', 'up:0002_second.sql', 'ignored:0001_orphan.sql']);
+});

@@ -155,6 +155,21 @@ export function loadSet(root: string, fs: ProjectFs, framework?: DetectedFramewo
       if (up) up.pair = f;
     }
     for (const f of all) if (!files.some((x) => x.path === f)) files.push({ path: f, order: Number.MAX_SAFE_INTEGER, role: 'ignored' });
+  } else if (fw === 'drizzle' && fs.exists(join(root, 'meta', '_journal.json'))) {
+    // drizzle-kit applies exactly the journal's entries, in its order; other .sql files are not migrations.
+    let tags: string[] = [];
+    try {
+      tags = (JSON.parse(fs.readText(join(root, 'meta', '_journal.json')) ?? '{}').entries ?? [])
+        .sort((a: any, b: any) => (a.idx ?? 0) - (b.idx ?? 0)).map((e: any) => String(e.tag));
+    } catch {
+      tags = [];
+    }
+    const byTag = new Map(all.map((f) => [basename(f, '.sql'), f]));
+    tags.forEach((tag, i) => {
+      const f = byTag.get(tag);
+      if (f) files.push({ path: f, order: i, role: 'up' });
+    });
+    for (const f of all) if (!files.some((x) => x.path === f)) files.push({ path: f, order: Number.MAX_SAFE_INTEGER, role: 'ignored' });
   } else {
     const isDown = (f: string) => /\.down\.sql$/i.test(f) || basename(f) === 'down.sql';
     const ups = all.filter((f) => !isDown(f));
