@@ -227,3 +227,24 @@ test('Drizzle: the journal decides which files are migrations and their order', 
   assert.equal(set.framework, 'drizzle');
   assert.deepEqual(set.files.map((f) => `${f.role}:${f.path.slice(dir.length + 1)}`), ['up:0000_first.sql', 'up:0002_second.sql', 'ignored:0001_orphan.sql']);
 });
+
+test('Liquibase formatted SQL: each changeset is its own transaction; runInTransaction:false opts one out', async () => {
+  const text = [
+    '--liquibase formatted sql',
+    '--changeset ana:1',
+    "SET lock_timeout = '5s';",
+    'ALTER TABLE users ADD CONSTRAINT users_org_fk FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;',
+    '--changeset ana:2',
+    "SET lock_timeout = '5s';",
+    'ALTER TABLE users VALIDATE CONSTRAINT users_org_fk;',
+    '--changeset ana:3 runInTransaction:false',
+    CIC,
+    '--changeset ana:4',
+    CIC,
+  ].join('\n');
+  const dir = folder({ 'changes.sql': text });
+  const { set, findings } = await lintFolder(dir);
+  assert.equal(set.framework, 'liquibase');
+  assert.deepEqual(findings.map((f) => f.rule), ['concurrently-in-transaction']);
+  assert.match(findings[0].help, /changeset of its own with `runInTransaction:false`/);
+});

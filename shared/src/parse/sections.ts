@@ -2,7 +2,7 @@
 // The runners find these markers line by line (goose, sql-migrate and dbmate all read the file a
 // line at a time), so we do the same: a marker is a whole comment line, wherever it sits.
 
-export type MarkerFramework = 'goose' | 'sql-migrate' | 'dbmate' | 'tern' | 'node-pg-migrate';
+export type MarkerFramework = 'goose' | 'sql-migrate' | 'dbmate' | 'tern' | 'node-pg-migrate' | 'liquibase';
 export type Direction = 'up' | 'down';
 
 export interface Marker {
@@ -40,6 +40,8 @@ const DBMATE = /^--\s*migrate:(up|down)(?:\s+(.*))?$/i;
 const TERN = /^----\s*create\s+above\s*\/\s*drop\s+below\s*----\s*$/i;
 const TERN_DISABLE_TX = /^----\s*tern:\s*disable-tx\s*----\s*$/i;
 const NODE_PG_MIGRATE = /^--[\s-]*(up|down)\s+migration\b/i;
+/** Liquibase formatted SQL: each changeset is its own unit (and transaction unless runInTransaction:false). */
+const LIQUIBASE_CHANGESET = /^--\s*changeset\s+\S+/i;
 
 function classify(line: string): Omit<Marker, 'start' | 'end' | 'text'> | undefined {
   if (!line.startsWith('--')) return undefined;
@@ -66,6 +68,7 @@ function classify(line: string): Omit<Marker, 'start' | 'end' | 'text'> | undefi
   }
   if (TERN.test(line)) return { framework: 'tern', kind: 'down', noTransaction: false };
   if (TERN_DISABLE_TX.test(line)) return { framework: 'tern', kind: 'disable-tx', noTransaction: true };
+  if (LIQUIBASE_CHANGESET.test(line)) return { framework: 'liquibase', kind: 'up', noTransaction: /\brunInTransaction\s*:\s*false\b/i.test(line) };
   m = NODE_PG_MIGRATE.exec(line);
   if (m) return { framework: 'node-pg-migrate', kind: m[1].toLowerCase() as Direction, noTransaction: false };
   return undefined;

@@ -48,7 +48,7 @@ export function transactionPlan(framework: DetectedFramework, file = '', text = 
       return { runnerTransaction: true, sending: 'statement', autoNonTransactional: FLYWAY_NON_TRANSACTIONAL, reason: 'Flyway runs each migration in a transaction unless every statement in it is one Flyway runs outside a transaction (CREATE/DROP INDEX CONCURRENTLY, VACUUM, …)', optOut: 'a migration of its own (Flyway then runs it outside a transaction), or `executeInTransaction=false` in a `.sql.conf` sidecar' };
     }
     case 'liquibase':
-      if (/--changeset\s+\S+.*\brunInTransaction:false\b/i.test(text)) return { runnerTransaction: false, sending: 'statement', reason: 'the changeset says runInTransaction:false' };
+      // Per changeset: the splitter makes each `--changeset` line a section and reads its runInTransaction.
       return { runnerTransaction: true, sending: 'statement', reason: 'Liquibase runs each changeset in a transaction unless it says runInTransaction:false', optOut: 'a changeset of its own with `runInTransaction:false`' };
     case 'sqitch':
       return { runnerTransaction: false, sending: 'statement', reason: 'sqitch runs scripts with psql, one statement at a time; only the BEGIN/COMMIT of its template opens a transaction', optOut: 'remove the template\'s BEGIN/COMMIT around it' };
