@@ -162,3 +162,20 @@ test('pgsafe rules lists every rule; pgsafe explain prints the docs page; unknow
   assert.equal(run(['explain', 'nope']).code, 2);
   assert.match(run(['--version']).stdout, /^pgsafe \d+\.\d+\.\d+/);
 });
+
+test('--since <ref>: migrations changed since the ref are not deployed, so tables they create are new', () => {
+  const dir = tempDir({ 'db/001_a.sql': 'CREATE TABLE a (id bigint PRIMARY KEY, v text);\n' });
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+  git('init', '-q');
+  git('-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '.');
+  git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'first');
+  writeFileSync(join(dir, 'db/002_b.sql'), 'CREATE TABLE b (id bigint PRIMARY KEY, v text);\n');
+  writeFileSync(join(dir, 'db/003_idx.sql'), "SET lock_timeout = '5s';\nCREATE INDEX a_v ON a (v);\nCREATE INDEX b_v ON b (v);\n");
+  const plain = JSON.parse(run(['check', '--format', 'json', 'db'], { cwd: dir }).stdout).filter((f: any) => f.rule === 'require-concurrent-index-creation');
+  assert.deepEqual(plain.map((f: any) => f.line), [2, 3]);
+  const since = JSON.parse(run(['check', '--format', 'json', '--since', 'HEAD', 'db'], { cwd: dir }).stdout).filter((f: any) => f.rule === 'require-concurrent-index-creation');
+  assert.deepEqual(since.map((f: any) => f.line), [2], 'b is created by a migration that is not deployed yet');
+  const explained = run(['check', '--explain-context', '--since', 'HEAD', 'db'], { cwd: dir }).stdout;
+  assert.match(explained, /002_b\.sql — .*\[not deployed/);
+  assert.equal(run(['check', '--since', 'no-such-ref', 'db'], { cwd: dir }).code, 2);
+});
