@@ -16,7 +16,8 @@ if (!existsSync(corpus)) {
 const { lintText, allRuleMetas } = require(join(root, 'out/shared/src/engine.js'));
 const { positionFindings } = require(join(root, 'out/shared/src/format/report.js'));
 const { selectFiles } = require(join(root, 'out/server/src/cli/files.js'));
-const { setsFor } = require(join(root, 'out/shared/src/project/discover.js'));
+const { setsFor, orderSets } = require(join(root, 'out/shared/src/project/discover.js'));
+const { Catalog } = require(join(root, 'out/shared/src/context/catalog.js'));
 const { lintSet } = require(join(root, 'out/shared/src/project/lint.js'));
 const { cachedFs, nodeFs } = require(join(root, 'out/shared/src/project/fs.js'));
 const { defaultConfig } = require(join(root, 'out/shared/src/config/types.js'));
@@ -56,9 +57,12 @@ for (const repo of repos) {
   let clean = 0;
   const frameworks = new Set();
   // With migration context: each set replayed in its runner's order, with its transaction plan.
-  for (const set of setsFor(files, fs)) {
+  const finals = new Map();
+  for (const { set, after } of orderSets(setsFor(files, fs), fs)) {
     frameworks.add(set.framework);
-    for (const { file, text, result } of lintSet(set, { fs, configFor: () => defaultConfig() })) {
+    const catalog = after && finals.has(after) ? finals.get(after).clone() : new Catalog();
+    finals.set(set, catalog);
+    for (const { file, text, result } of lintSet(set, { fs, configFor: () => defaultConfig(), catalog })) {
       if (!result) continue;
       statements += result.split.statements.length;
       const findings = positionFindings(file.path, text, result.findings).findings;

@@ -179,3 +179,15 @@ test('--since <ref>: migrations changed since the ref are not deployed, so table
   assert.match(explained, /002_b\.sql — .*\[not deployed/);
   assert.equal(run(['check', '--since', 'no-such-ref', 'db'], { cwd: dir }).code, 2);
 });
+
+test('sqitch: a project that requires another project starts from that project\'s schema', () => {
+  const dir = tempDir({
+    'schema/baseline/sqitch.plan': '%project=base\n\nusers 2020-01-01T00:00:00Z A <a@b> # users\n',
+    'schema/baseline/deploy/users.sql': 'BEGIN;\nCREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\nCOMMIT;\n',
+    'schema/sqitch.plan': '%project=main\n\nshorter_email [base:users] 2020-02-01T00:00:00Z A <a@b> # shrink\n',
+    'schema/deploy/shorter_email.sql': "BEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN email TYPE varchar(50);\nCOMMIT;\n",
+  });
+  const out = JSON.parse(run(['check', '--format', 'json', 'schema'], { cwd: dir }).stdout);
+  // varchar(100) → varchar(50) rewrites: known only because the baseline project was replayed first.
+  assert.deepEqual(out.filter((f: any) => f.rule === 'alter-column-type-rewrite').map((f: any) => f.file), ['schema/deploy/shorter_email.sql']);
+});

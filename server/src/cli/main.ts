@@ -4,7 +4,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import {
   ConfigError, ENGINE_DIAGNOSTICS, MIN_PG, MAX_PG, allRuleMetas, ensureParser, findConfigFile, formatGithub, formatGitlab,
   formatJson, formatSarif, formatText, knownRuleIds, lintTextSync, loadConfigFile, positionFindings, ruleMeta, totals,
-  defaultConfig, CONFIG_FILE, cachedFs, explainSets, lintSet, loadSet, nodeFs, overlayFs, setsFor, type FileReport, type PgsafeConfig,
+  defaultConfig, CONFIG_FILE, cachedFs, explainSets, lintSet, loadSet, nodeFs, orderSets, overlayFs, setsFor, Catalog,
+  type FileReport, type MigrationSet, type PgsafeConfig,
 } from '../../../shared/src/index';
 import { changedSince } from './git';
 import { HELP, UsageError, parseCommandLine, type CheckArgs } from './args';
@@ -105,10 +106,14 @@ async function check(args: CheckArgs): Promise<number> {
     }]));
   }
   const display = new Map(selected.map((i) => [i.abs, i.display]));
-  for (const set of sets) {
-    for (const { file, text, result } of lintSet(set, { fs, configFor: (p) => applyOverrides(configFor(p), args), report, changed })) {
+  // A set that builds on another (a sqitch project requiring another project) starts from its schema.
+  const finalCatalogs = new Map<MigrationSet, Catalog>();
+  for (const { set, after } of orderSets(sets, fs)) {
+    const catalog = after ? finalCatalogs.get(after)?.clone() ?? new Catalog() : new Catalog();
+    for (const { file, text, result } of lintSet(set, { fs, configFor: (p) => applyOverrides(configFor(p), args), report, changed, catalog })) {
       if (result && text !== undefined) reports.set(file.path, positionFindings(display.get(file.path) ?? file.path, text, result.findings));
     }
+    finalCatalogs.set(set, catalog);
   }
   // Files no migration set applies (other extensions, sqitch verify scripts, …): checked on their own.
   for (const input of selected) {

@@ -192,3 +192,41 @@ export function setsFor(files: readonly string[], fs: ProjectFs, framework?: Det
   const roots = [...new Set(files.map((f) => setRootOf(f, fs)))].sort(collator.compare);
   return roots.map((r) => loadSet(r, fs, framework));
 }
+
+/**
+ * Sets that build on other sets, in an order where dependencies come first: a sqitch plan that
+ * requires `other_project:change` builds on the set whose plan says `%project=other_project`.
+ * Returns each set with the set it builds on (its schema is the starting point).
+ */
+export function orderSets(sets: readonly MigrationSet[], fs: ProjectFs): { set: MigrationSet; after?: MigrationSet }[] {
+  const projectOf = new Map<string, MigrationSet>();
+  const plans = new Map<MigrationSet, string>();
+  for (const s of sets) {
+    if (s.framework !== 'sqitch') continue;
+    const plan = fs.readText(join(s.root, 'sqitch.plan')) ?? '';
+    plans.set(s, plan);
+    const m = /^%project=(\S+)/m.exec(plan);
+    if (m) projectOf.set(m[1], s);
+  }
+  const after = new Map<MigrationSet, MigrationSet>();
+  for (const [s, plan] of plans) {
+    for (const m of plan.matchAll(/\[([^\]]*)\]/g)) {
+      for (const dep of m[1].split(/\s+/)) {
+        const project = /^!?([^:\s]+):/.exec(dep)?.[1];
+        const base = project ? projectOf.get(project) : undefined;
+        if (base && base !== s) after.set(s, base);
+      }
+    }
+  }
+  const out: { set: MigrationSet; after?: MigrationSet }[] = [];
+  const placed = new Set<MigrationSet>();
+  const place = (s: MigrationSet, depth = 0) => {
+    if (placed.has(s) || depth > sets.length) return;
+    const base = after.get(s);
+    if (base && sets.includes(base)) place(base, depth + 1);
+    placed.add(s);
+    out.push({ set: s, after: base && sets.includes(base) ? base : undefined });
+  };
+  for (const s of sets) place(s);
+  return out;
+}
