@@ -248,3 +248,18 @@ test('Liquibase formatted SQL: each changeset is its own transaction; runInTrans
   assert.deepEqual(findings.map((f) => f.rule), ['concurrently-in-transaction']);
   assert.match(findings[0].help, /changeset of its own with `runInTransaction:false`/);
 });
+
+test('golang-migrate look-alikes: sqlx (Cargo.toml), ory/popx (.autocommit), node-pg-migrate (package.json)', async () => {
+  const fw = (files: Record<string, string>, root = '') => { const dir = folder(files); return loadSet(join(dir, root), nodeFs).framework; };
+  assert.equal(fw({ 'Cargo.toml': '[dependencies]\nsqlx = { version = "0.8" }\n', 'migrations/1_a.up.sql': OTHER, 'migrations/1_a.down.sql': 'SELECT 1;' }, 'migrations'), 'sqlx');
+  assert.equal(fw({ 'm/1_a.up.sql': OTHER, 'm/1_a.down.sql': 'SELECT 1;', 'm/2_b.autocommit.up.sql': CIC, 'm/2_b.autocommit.down.sql': 'SELECT 1;' }, 'm'), 'ory');
+  assert.equal(fw({ 'package.json': '{"devDependencies":{"node-pg-migrate":"^7.0.0"}}', 'migrations/1_a.up.sql': OTHER, 'migrations/1_a.down.sql': 'SELECT 1;' }, 'migrations'), 'node-pg-migrate');
+  const verdict = async (files: Record<string, string>, root: string) => {
+    const dir = folder(files);
+    return (await lintFolder(dir, {}, join(dir, root))).findings.filter((f) => f.rule === 'concurrently-in-transaction').length;
+  };
+  const cargo = { 'Cargo.toml': '[dependencies]\nsqlx = "0.8"\n' };
+  assert.equal(await verdict({ ...cargo, 'migrations/1_a.sql': CIC }, 'migrations'), 1, 'sqlx wraps migrations in a transaction');
+  assert.equal(await verdict({ ...cargo, 'migrations/1_a.sql': `-- no-transaction\n${CIC}` }, 'migrations'), 0);
+  assert.equal(await verdict({ 'm/1_a.up.sql': CIC, 'm/2_b.autocommit.up.sql': CIC }, 'm'), 1, 'only the non-autocommit migration fails');
+});

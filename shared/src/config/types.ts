@@ -3,7 +3,7 @@ import type { TransactionMode } from '../context/walker';
 
 export const FRAMEWORKS = [
   'auto', 'goose', 'sql-migrate', 'dbmate', 'golang-migrate', 'flyway', 'liquibase', 'sqitch', 'prisma',
-  'drizzle', 'supabase', 'diesel', 'graphile-migrate', 'atlas', 'tern', 'node-pg-migrate', 'plain',
+  'drizzle', 'supabase', 'diesel', 'graphile-migrate', 'atlas', 'tern', 'node-pg-migrate', 'sqlx', 'ory', 'plain',
 ] as const;
 export type Framework = (typeof FRAMEWORKS)[number];
 

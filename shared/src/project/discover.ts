@@ -73,8 +73,15 @@ export function detectFramework(root: string, files: readonly string[], fs: Proj
   if (rel.some((r) => /^[^/]+\/up\.sql$/.test(r))) return { framework: 'diesel', evidence: '<version>_<name>/up.sql (+ down.sql) folders' };
   if (/(^|[\\/])supabase[\\/]migrations$/.test(root)) return { framework: 'supabase', evidence: 'files in supabase/migrations' };
   if (rel.some((r) => FLYWAY.test(basename(r)))) return { framework: 'flyway', evidence: 'V<version>__<description>.sql file names' };
+  // Runners that share golang-migrate's <version>_<name>.up.sql layout, told apart by their manifests.
+  const manifest = (name: string, re: RegExp) => ancestorFile(root, name, fs, (t) => re.test(t));
+  const sqlx = manifest('Cargo.toml', /^\s*sqlx\b/m);
   const ups = rel.filter((r) => /\.up\.sql$/i.test(r));
+  if (sqlx && rel.every((r) => /^\d+_.+\.sql$/.test(basename(r)))) return { framework: 'sqlx', evidence: `<version>_<name>.sql files and sqlx in ${sqlx}` };
   if (ups.length > 0 && rel.every((r) => /\.(up|down)\.sql$/i.test(r))) {
+    if (rel.some((r) => /\.autocommit\.(up|down)\.sql$/i.test(r)) || manifest('go.mod', /ory\/x\b|gobuffalo\/pop|ory\/popx/)) return { framework: 'ory', evidence: 'ory/popx migrations (.autocommit.up.sql files or ory/x in go.mod)' };
+    const npm = manifest('package.json', /"node-pg-migrate"\s*:/);
+    if (npm) return { framework: 'node-pg-migrate', evidence: `<id>.up.sql / .down.sql and node-pg-migrate in ${npm}` };
     return { framework: 'golang-migrate', evidence: 'every file is <version>_<name>.up.sql / .down.sql' };
   }
   if (fs.exists(join(root, 'tern.conf'))) return { framework: 'tern', evidence: 'tern.conf in the folder' };
@@ -173,7 +180,7 @@ export function loadSet(root: string, fs: ProjectFs, framework?: DetectedFramewo
   } else {
     const isDown = (f: string) => /\.down\.sql$/i.test(f) || basename(f) === 'down.sql';
     const ups = all.filter((f) => !isDown(f));
-    const numeric = fw === 'golang-migrate' || fw === 'sql-migrate' || fw === 'goose';
+    const numeric = fw === 'golang-migrate' || fw === 'sql-migrate' || fw === 'goose' || fw === 'sqlx' || fw === 'ory';
     ups.sort((a, b) => (numeric ? leadingNumber(basename(a)) - leadingNumber(basename(b)) : 0) || collator.compare(rel(a), rel(b)));
     ups.forEach((f, i) => files.push({ path: f, order: i, role: 'up' }));
     for (const f of all.filter(isDown)) {
@@ -229,4 +236,17 @@ export function orderSets(sets: readonly MigrationSet[], fs: ProjectFs): { set: 
   };
   for (const s of sets) place(s);
   return out;
+}
+
+/** The nearest `name` at or above `dir` (up to 6 levels) whose text passes `test`. */
+function ancestorFile(dir: string, name: string, fs: ProjectFs, test: (text: string) => boolean): string | undefined {
+  for (let d = dir, i = 0; i < 6; i++) {
+    const p = join(d, name);
+    const text = fs.exists(p) ? fs.readText(p) : undefined;
+    if (text !== undefined) return test(text) ? p : undefined;
+    const parent = dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  return undefined;
 }

@@ -27,6 +27,12 @@ export function transactionPlan(framework: DetectedFramework, file = '', text = 
       return { runnerTransaction: true, sending: 'section', reason: 'node-pg-migrate runs SQL migrations in a transaction and has no opt-out for .sql files', optOut: undefined };
     case 'golang-migrate':
       return { runnerTransaction: false, sending: 'file', reason: 'golang-migrate sends the whole file as one query, which PostgreSQL runs as one implicit transaction when it holds more than one statement', optOut: 'a file of its own (one statement per file runs outside any transaction)' };
+    case 'sqlx':
+      if (/^-- no-transaction/.test(text)) return { runnerTransaction: false, sending: 'file', reason: 'the file starts with `-- no-transaction`, but sqlx still sends it as one query, which PostgreSQL runs as one implicit transaction', optOut: 'a migration file of its own starting with `-- no-transaction`' };
+      return { runnerTransaction: true, sending: 'file', reason: 'sqlx runs each migration in a transaction unless its first line is `-- no-transaction`', optOut: 'a migration file of its own starting with `-- no-transaction` (and nothing else in it)' };
+    case 'ory':
+      if (/\.autocommit\.(up|down)\.sql$/i.test(file)) return { runnerTransaction: false, sending: 'file', reason: 'an .autocommit migration runs without a transaction, but popx sends the file as one query, which PostgreSQL runs as one implicit transaction', optOut: 'an .autocommit.up.sql migration of its own' };
+      return { runnerTransaction: true, sending: 'file', reason: 'ory/popx runs each migration in a transaction unless its file is named .autocommit.up.sql', optOut: 'an .autocommit.up.sql migration of its own, holding only that statement' };
     case 'prisma':
       return { runnerTransaction: false, sending: 'file', reason: 'Prisma Migrate sends migration.sql as one query, which PostgreSQL runs as one implicit transaction', optOut: 'a migration of its own (a migration.sql holding only that statement)' };
     case 'supabase': {
