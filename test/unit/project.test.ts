@@ -10,6 +10,7 @@ import { defaultConfig, type PgsafeConfig } from '../../shared/src/config/types'
 import { nodeFs, overlayFs, type ProjectFs } from '../../shared/src/project/fs';
 import { loadSet, setsFor } from '../../shared/src/project/discover';
 import { IncrementalSet, lintSet } from '../../shared/src/project/lint';
+import { Catalog } from '../../shared/src/context/catalog';
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'pgsafe-project-'));
@@ -262,4 +263,33 @@ test('golang-migrate look-alikes: sqlx (Cargo.toml), ory/popx (.autocommit), nod
   assert.equal(await verdict({ ...cargo, 'migrations/1_a.sql': CIC }, 'migrations'), 1, 'sqlx wraps migrations in a transaction');
   assert.equal(await verdict({ ...cargo, 'migrations/1_a.sql': `-- no-transaction\n${CIC}` }, 'migrations'), 0);
   assert.equal(await verdict({ 'm/1_a.up.sql': CIC, 'm/2_b.autocommit.up.sql': CIC }, 'm'), 1, 'only the non-autocommit migration fails');
+});
+
+test('replayed catalog follows CASCADE, schemas, triggers, persistence, identity and generated columns', async () => {
+  const dir = folder({
+    '1.up.sql': [
+      'CREATE SCHEMA audit;',
+      'CREATE TABLE audit.events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);',
+      'CREATE UNLOGGED TABLE cache (k text PRIMARY KEY, v text, n int GENERATED ALWAYS AS (length(v)) STORED);',
+      'CREATE TABLE orgs (id bigint PRIMARY KEY, name text);',
+      'CREATE TABLE users (id bigint PRIMARY KEY, org_id bigint REFERENCES orgs (id));',
+      'CREATE VIEW org_names AS SELECT name FROM orgs;',
+      'CREATE TRIGGER orgs_touch BEFORE UPDATE ON orgs FOR EACH ROW EXECUTE FUNCTION touch();',
+    ].join('\n'),
+    '2.up.sql': 'ALTER TABLE cache SET LOGGED;\nDROP TABLE orgs CASCADE;\nDROP SCHEMA audit CASCADE;',
+  });
+  await ensureParser();
+  const set = loadSet(dir, nodeFs);
+  const catalog = new Catalog();
+  lintSet(set, { fs: nodeFs, configFor: () => defaultConfig(), catalog, stopBefore: join(dir, '2.up.sql') });
+  assert.equal(catalog.relation({ name: 'cache' })?.unlogged, true);
+  assert.equal(catalog.relation({ name: 'cache' })?.columns.get('n')?.generated, 'stored');
+  assert.equal(catalog.relation({ schema: 'audit', name: 'events' })?.columns.get('id')?.identity, true);
+  assert.deepEqual([...(catalog.relation({ name: 'orgs' })?.triggers ?? [])], ['orgs_touch']);
+  lintSet(set, { fs: nodeFs, configFor: () => defaultConfig(), catalog, startAt: join(dir, '2.up.sql') });
+  assert.equal(catalog.relation({ name: 'cache' })?.unlogged, false);
+  assert.equal(catalog.relation({ name: 'orgs' }), undefined);
+  assert.equal(catalog.relation({ name: 'org_names' }), undefined, 'the view went with CASCADE');
+  assert.equal(catalog.relation({ name: 'users' })?.constraints.get('users_org_id_fkey'), undefined, 'so did the foreign key');
+  assert.equal(catalog.relation({ schema: 'audit', name: 'events' }), undefined);
 });

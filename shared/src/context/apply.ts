@@ -84,6 +84,8 @@ function columnFrom(def: any): ColumnInfo {
     type: typeRef(def.typeName),
     notNull: constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_IDENTITY'),
     hasDefault: SERIAL_TYPES.has(typeRef(def.typeName)?.name ?? '') || constraints.some((c) => (c.contype === 'CONSTR_DEFAULT' && !isNullExpr(c.raw_expr)) || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED'),
+    identity: constraints.some((c) => c.contype === 'CONSTR_IDENTITY') || undefined,
+    generated: constraints.some((c) => c.contype === 'CONSTR_GENERATED') ? (constraints.find((c) => c.contype === 'CONSTR_GENERATED').generated_kind === 'v' ? 'virtual' : 'stored') : undefined,
   };
 }
 
@@ -114,6 +116,7 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       if (!name) return;
       if (n.if_not_exists && catalog.relation(name)) return;
       const rel = newRelation(name, n.partspec ? 'partitioned' : 'table', at);
+      if (n.relation?.relpersistence === 'u') rel.unlogged = true;
       if (n.partbound) {
         // A partition has its parent's columns.
         rel.partitionOf = rangeVarName(n.inhRelations?.[0]?.RangeVar);
@@ -250,12 +253,29 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       return;
     }
     case 'DropStmt': {
+      const cascade = n.behavior === 'DROP_CASCADE';
       for (const o of n.objects ?? []) {
+        if (n.removeType === 'OBJECT_SCHEMA') {
+          const schema = o.String?.sval;
+          if (schema) catalog.dropSchema(schema);
+          continue;
+        }
         const q = listName(o.List?.items);
         if (!q) continue;
         if (n.removeType === 'OBJECT_INDEX') catalog.removeIndex(q);
-        else if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE'].includes(n.removeType)) catalog.removeRelation(q);
+        else if (n.removeType === 'OBJECT_TRIGGER') {
+          const table = listName(o.List?.items?.slice(0, -1));
+          catalog.relation(table)?.triggers?.delete(q.name);
+        } else if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE'].includes(n.removeType)) {
+          if (cascade) catalog.dropDependents(q);
+          catalog.removeRelation(q);
+        }
       }
+      return;
+    }
+    case 'CreateTrigStmt': {
+      const r = catalog.relation(rangeVarName(n.relation));
+      if (r && n.trigname) (r.triggers ??= new Set()).add(n.trigname);
       return;
     }
     default:
@@ -291,6 +311,10 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       }
       case 'AT_DropColumn':
         rel.columns.delete(cmd.name);
+        // CASCADE also drops the views that read the column.
+        if (cmd.behavior === 'DROP_CASCADE') {
+          for (const d of catalog.dependentsOf(name, cmd.name)) if ((d.kind === 'view' || d.kind === 'materialized view') && d.on) catalog.removeRelation(d.on);
+        }
         // Indexes and constraints on the column go with it.
         for (const [k, c] of rel.constraints) if (c.columns?.includes(cmd.name) || c.notNullColumn === cmd.name) rel.constraints.delete(k);
         for (const i of catalog.indexesOn(name)) if (i.columns?.includes(cmd.name)) catalog.removeIndex(i.name);
@@ -333,6 +357,19 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
         rel.constraints.delete(cmd.name);
         // A PRIMARY KEY / UNIQUE / EXCLUDE constraint's index goes with it.
         if (!dropped || dropped.type === 'primary' || dropped.type === 'unique' || dropped.type === 'exclusion') catalog.removeIndex({ schema: name.schema, name: cmd.name });
+        break;
+      }
+      case 'AT_SetLogged': case 'AT_SetUnLogged':
+        rel.unlogged = cmd.subtype === 'AT_SetUnLogged';
+        break;
+      case 'AT_AddIdentity': case 'AT_DropIdentity': {
+        const col = rel.columns.get(cmd.name);
+        if (col) col.identity = col.hasDefault = cmd.subtype === 'AT_AddIdentity';
+        break;
+      }
+      case 'AT_DropExpression': {
+        const col = rel.columns.get(cmd.name);
+        if (col) col.generated = undefined;
         break;
       }
       case 'AT_AddInherit': case 'AT_DropInherit': case 'AT_AddOf': case 'AT_DropOf': case 'AT_AttachPartition': case 'AT_DetachPartition':

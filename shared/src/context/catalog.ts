@@ -11,6 +11,8 @@ export interface ColumnInfo {
   type?: TypeRef;
   notNull: boolean;
   hasDefault: boolean;
+  identity?: boolean;
+  generated?: 'stored' | 'virtual';
 }
 
 export type ConstraintType = 'foreign' | 'check' | 'unique' | 'primary' | 'exclusion' | 'notnull';
@@ -38,6 +40,10 @@ export interface RelationInfo {
   columns: Map<string, ColumnInfo>;
   constraints: Map<string, ConstraintInfo>;
   partitionOf?: QName;
+  /** UNLOGGED tables (TEMP ones are not migrations' business). */
+  unlogged?: boolean;
+  /** Triggers on it, by name. */
+  triggers?: Set<string>;
   /** Only what the file did to a table pgsafe has not seen created (columns, indexes unknown). */
   partial?: boolean;
   /** A statement the replay does not model changed it (why); rules do not rely on its columns or indexes. */
@@ -136,6 +142,22 @@ export class Catalog {
     r.name = { schema: r.name.schema, name: to };
     this.addRelation(r);
     for (const i of moved) this.addIndex({ ...i, table: r.name });
+  }
+
+  /** DROP SCHEMA: everything qualified with that schema goes. */
+  dropSchema(schema: string): void {
+    for (const r of this.allRelations()) if (r.name.schema === schema) this.removeRelation(r.name);
+    for (const [k, list] of this.types) this.types.set(k, list.filter((t) => t.name.schema !== schema));
+  }
+
+  /** DROP … CASCADE of a table: views reading it and other tables' foreign keys to it go too. */
+  dropDependents(table: QName): void {
+    for (const d of this.dependentsOf(table)) {
+      if ((d.kind === 'view' || d.kind === 'materialized view') && d.on) {
+        this.dropDependents(d.on);
+        this.removeRelation(d.on);
+      } else if (d.kind === 'foreign key' && d.on) this.relation(d.on)?.constraints.delete(d.name);
+    }
   }
 
   /** ALTER TYPE … RENAME TO: the type and every column of that type. */
