@@ -293,3 +293,9 @@ test('replayed catalog follows CASCADE, schemas, triggers, persistence, identity
   assert.equal(catalog.relation({ name: 'users' })?.constraints.get('users_org_id_fkey'), undefined, 'so did the foreign key');
   assert.equal(catalog.relation({ schema: 'audit', name: 'events' }), undefined);
 });
+
+test('ALTER TABLE … SET SCHEMA moves the table (and its indexes) in the replayed catalog', async () => {
+  const dir = folder({ '1.up.sql': 'CREATE SCHEMA app;\nCREATE TABLE t (id int PRIMARY KEY, name varchar(10));\nALTER TABLE t SET SCHEMA app;', '2.up.sql': "SET lock_timeout = '5s';\nALTER TABLE app.t ALTER COLUMN name TYPE varchar(5);" });
+  const { findings } = await lintFolder(dir);
+  assert.deepEqual(findings.map((f) => f.rule), ['alter-column-type-rewrite'], 'the old type is still known after the move');
+});

@@ -273,6 +273,13 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       }
       return;
     }
+    case 'AlterObjectSchemaStmt': {
+      if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE'].includes(n.objectType)) {
+        const q = rangeVarName(n.relation);
+        if (q && n.newschema) catalog.moveRelation(q, n.newschema);
+      }
+      return;
+    }
     case 'CreateTrigStmt': {
       const r = catalog.relation(rangeVarName(n.relation));
       if (r && n.trigname) (r.triggers ??= new Set()).add(n.trigname);

@@ -144,6 +144,17 @@ export class Catalog {
     for (const i of moved) this.addIndex({ ...i, table: r.name });
   }
 
+  /** ALTER TABLE … SET SCHEMA: the relation and its indexes move. */
+  moveRelation(from: QName, schema: string): void {
+    const r = this.relation(from);
+    if (!r) return;
+    const moved = this.indexesOn(r.name);
+    this.removeRelation(r.name);
+    r.name = { schema, name: r.name.name };
+    this.addRelation(r);
+    for (const i of moved) this.addIndex({ ...i, name: { schema, name: i.name.name }, table: r.name });
+  }
+
   /** DROP SCHEMA: everything qualified with that schema goes. */
   dropSchema(schema: string): void {
     for (const r of this.allRelations()) if (r.name.schema === schema) this.removeRelation(r.name);

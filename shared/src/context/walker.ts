@@ -60,6 +60,16 @@ interface TxState {
   localLockTimeout?: Statement | null; // null: SET LOCAL lock_timeout = 0
 }
 
+/** Statement kinds whose effect on the schema the replay models (or that do not change tables). */
+const MODELLED_KINDS = new Set([
+  'CreateStmt', 'CreateTableAsStmt', 'ViewStmt', 'CreateSeqStmt', 'IndexStmt', 'CreateEnumStmt', 'AlterEnumStmt',
+  'CreateFunctionStmt', 'AlterTableStmt', 'RenameStmt', 'DropStmt', 'AlterObjectSchemaStmt', 'CreateTrigStmt',
+  // No change to columns, indexes or constraints:
+  'TruncateStmt', 'VacuumStmt', 'ClusterStmt', 'ReindexStmt', 'RefreshMatViewStmt', 'LockStmt', 'CommentStmt', 'GrantStmt',
+  'CreatePolicyStmt', 'AlterPolicyStmt', 'CreateStatsStmt', 'UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt', 'CopyStmt',
+  'TransactionStmt', 'VariableSetStmt', 'DoStmt', 'SelectStmt',
+]);
+
 const DATA_KINDS = new Set(['UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt', 'CopyStmt']);
 const NO_WORK_KINDS = new Set(['TransactionStmt', 'VariableSetStmt', 'VariableShowStmt', 'DiscardStmt']);
 
@@ -198,6 +208,14 @@ export class MigrationWalker {
       tx.earlier.push(stmt);
     }
     applyStatement(this.catalog, stmt);
+    // A statement kind the replay does not model that takes ACCESS EXCLUSIVE on a known table may
+    // have changed it in ways the catalog cannot follow.
+    if (!MODELLED_KINDS.has(stmt.kind)) {
+      for (const l of locks) {
+        const r = l.mode === 'ACCESS EXCLUSIVE' ? this.catalog.relation(l.relation) : undefined;
+        if (r && !r.uncertain) r.uncertain = `changed by a ${stmt.kind.replace(/Stmt$/, '')} statement the replay does not model`;
+      }
+    }
     // DDL that may or may not have run (inside IF / loops / exception handlers of a DO block):
     // applied, but what it touched is no longer certain.
     if ((stmt as { conditional?: boolean }).conditional) {
