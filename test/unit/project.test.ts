@@ -298,4 +298,9 @@ test('ALTER TABLE … SET SCHEMA moves the table (and its indexes) in the replay
   const dir = folder({ '1.up.sql': 'CREATE SCHEMA app;\nCREATE TABLE t (id int PRIMARY KEY, name varchar(10));\nALTER TABLE t SET SCHEMA app;', '2.up.sql': "SET lock_timeout = '5s';\nALTER TABLE app.t ALTER COLUMN name TYPE varchar(5);" });
   const { findings } = await lintFolder(dir);
   assert.deepEqual(findings.map((f) => f.rule), ['alter-column-type-rewrite'], 'the old type is still known after the move');
+  const catalog = new Catalog();
+  lintSet(loadSet(dir, nodeFs), { fs: nodeFs, configFor: () => defaultConfig(), catalog, stopBefore: join(dir, '2.up.sql') });
+  assert.equal(catalog.relation({ schema: 'public', name: 't' }), undefined);
+  assert.equal(catalog.relation({ schema: 'app', name: 't' })?.name.schema, 'app');
+  assert.equal(catalog.index({ schema: 'app', name: 't_pkey' })?.table.schema, 'app');
 });
