@@ -30,6 +30,7 @@ export function constraintInfo(c: any, table: QName, at: number, column?: string
     type,
     columns: cols,
     refColumns: type === 'foreign' ? stringList(c.pk_attrs) : undefined,
+    expression: type === 'check' ? c.raw_expr : undefined,
     validated: !c.skip_validation,
     notNullColumn: type === 'check' ? notNullCheckColumn(c.raw_expr) : type === 'notnull' ? cols[0] : undefined,
     references: type === 'foreign' ? rangeVarName(c.pktable) : undefined,
@@ -85,6 +86,7 @@ function columnFrom(def: any): ColumnInfo {
     notNull: constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_IDENTITY'),
     hasDefault: SERIAL_TYPES.has(typeRef(def.typeName)?.name ?? '') || constraints.some((c) => (c.contype === 'CONSTR_DEFAULT' && !isNullExpr(c.raw_expr)) || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED'),
     identity: constraints.some((c) => c.contype === 'CONSTR_IDENTITY') || undefined,
+    defaultExpr: constraints.find((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_GENERATED')?.raw_expr,
     generated: constraints.some((c) => c.contype === 'CONSTR_GENERATED') ? (constraints.find((c) => c.contype === 'CONSTR_GENERATED').generated_kind === 'v' ? 'virtual' : 'stored') : undefined,
   };
 }
@@ -344,7 +346,8 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       }
       case 'AT_ColumnDefault': {
         const col = rel.columns.get(cmd.name);
-        if (col) col.hasDefault = !!cmd.def;
+        if (col) col.defaultExpr = cmd.def;
+        if (col) col.hasDefault = !!cmd.def && !isNullExpr(cmd.def);
         break;
       }
       case 'AT_AddConstraint': {

@@ -13,6 +13,8 @@ export interface ColumnInfo {
   hasDefault: boolean;
   identity?: boolean;
   generated?: 'stored' | 'virtual';
+  /** The DEFAULT (or generation) expression, as a parse tree. */
+  defaultExpr?: unknown;
 }
 
 export type ConstraintType = 'foreign' | 'check' | 'unique' | 'primary' | 'exclusion' | 'notnull';
@@ -21,6 +23,8 @@ export interface ConstraintInfo {
   name: string;
   type: ConstraintType;
   validated: boolean;
+  /** CHECK: the expression, as a parse tree. */
+  expression?: unknown;
   /** For `CHECK (col IS NOT NULL)`: the column it proves NOT NULL. */
   notNullColumn?: string;
   references?: QName;
