@@ -286,12 +286,14 @@ test('replayed catalog follows CASCADE, schemas, triggers, persistence, identity
   assert.equal(catalog.relation({ name: 'cache' })?.columns.get('n')?.generated, 'stored');
   assert.equal(catalog.relation({ schema: 'audit', name: 'events' })?.columns.get('id')?.identity, true);
   assert.deepEqual([...(catalog.relation({ name: 'orgs' })?.triggers ?? [])], ['orgs_touch']);
+  assert.deepEqual([...catalog.schemas], ['audit']);
   lintSet(set, { fs: nodeFs, configFor: () => defaultConfig(), catalog, startAt: join(dir, '2.up.sql') });
   assert.equal(catalog.relation({ name: 'cache' })?.unlogged, false);
   assert.equal(catalog.relation({ name: 'orgs' }), undefined);
   assert.equal(catalog.relation({ name: 'org_names' }), undefined, 'the view went with CASCADE');
   assert.equal(catalog.relation({ name: 'users' })?.constraints.get('users_org_id_fkey'), undefined, 'so did the foreign key');
   assert.equal(catalog.relation({ schema: 'audit', name: 'events' }), undefined);
+  assert.deepEqual([...catalog.schemas], []);
 });
 
 test('ALTER TABLE … SET SCHEMA moves the table (and its indexes) in the replayed catalog', async () => {

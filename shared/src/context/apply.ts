@@ -245,6 +245,9 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       }
       return;
     }
+    case 'CreateSchemaStmt':
+      if (n.schemaname) catalog.schemas.add(n.schemaname);
+      return;
     case 'AlterObjectSchemaStmt': {
       if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE'].includes(n.objectType)) {
         const q = rangeVarName(n.relation);

@@ -83,6 +83,8 @@ export class Catalog {
   private functions = new Map<string, Volatility>();
   /** Relations that may depend on a table (views reading it, tables with an FK to it), by its name. */
   private dependents = new Map<string, Set<RelationInfo>>();
+  /** Schemas created by the migrations (public and system schemas are not listed). */
+  readonly schemas = new Set<string>();
 
   /** An independent copy (incremental replay keeps one per file). */
   clone(): Catalog {
@@ -95,6 +97,7 @@ export class Catalog {
     copy.types = data.t;
     copy.functions = data.f;
     copy.dependents = data.d;
+    for (const sc of this.schemas) copy.schemas.add(sc);
     return copy;
   }
 
@@ -161,6 +164,7 @@ export class Catalog {
 
   /** DROP SCHEMA: everything qualified with that schema goes. */
   dropSchema(schema: string): void {
+    this.schemas.delete(schema);
     for (const r of this.allRelations()) if (r.name.schema === schema) this.removeRelation(r.name);
     for (const [k, list] of this.types) this.types.set(k, list.filter((t) => t.name.schema !== schema));
   }

@@ -63,7 +63,7 @@ interface TxState {
 /** Statement kinds whose effect on the schema the replay models (or that do not change tables). */
 const MODELLED_KINDS = new Set([
   'CreateStmt', 'CreateTableAsStmt', 'ViewStmt', 'CreateSeqStmt', 'IndexStmt', 'CreateEnumStmt', 'AlterEnumStmt',
-  'CreateFunctionStmt', 'AlterTableStmt', 'RenameStmt', 'DropStmt', 'AlterObjectSchemaStmt', 'CreateTrigStmt',
+  'CreateFunctionStmt', 'AlterTableStmt', 'RenameStmt', 'DropStmt', 'AlterObjectSchemaStmt', 'CreateTrigStmt', 'CreateSchemaStmt',
   // No change to columns, indexes or constraints:
   'TruncateStmt', 'VacuumStmt', 'ClusterStmt', 'ReindexStmt', 'RefreshMatViewStmt', 'LockStmt', 'CommentStmt', 'GrantStmt',
   'CreatePolicyStmt', 'AlterPolicyStmt', 'CreateStatsStmt', 'UpdateStmt', 'DeleteStmt', 'InsertStmt', 'MergeStmt', 'CopyStmt',
