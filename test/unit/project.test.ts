@@ -195,13 +195,13 @@ test('incremental replay: a change re-lints that file and the later ones, with t
   assert.deepEqual(rules('2.up.sql'), []);
   assert.deepEqual(rules('3.up.sql'), ['alter-column-type-rewrite']);
   // Edit file 1: name becomes text → file 2's change to varchar(100) now rewrites; file 1 itself is re-linted, nothing before it.
-  fs = overlayFs(nodeFs, join(dir, '1.up.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY, name text);');
+  fs = overlayFs(nodeFs, new Map([[join(dir, '1.up.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY, name text);']]));
   const relinted = inc.changed(join(dir, '1.up.sql'));
   assert.deepEqual(relinted.map((r) => r.file.path.slice(dir.length + 1)), ['1.up.sql', '2.up.sql', '3.up.sql']);
   assert.deepEqual(rules('2.up.sql'), ['alter-column-type-rewrite']);
   assert.deepEqual(rules('3.up.sql'), []);
   // Edit file 3 only: files 1 and 2 are not re-linted.
-  fs = overlayFs(fs, join(dir, '3.up.sql'), "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(10);");
+  fs = overlayFs(fs, new Map([[join(dir, '3.up.sql'), "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(10);"]]));
   assert.deepEqual(inc.changed(join(dir, '3.up.sql')).map((r) => r.file.path.slice(dir.length + 1)), ['3.up.sql']);
   assert.deepEqual(rules('3.up.sql'), ['alter-column-type-rewrite']);
 });

@@ -76,10 +76,10 @@ async function check(args: CheckArgs): Promise<number> {
     const base = configFor(input.abs);
     return filterByConfig(input.abs, base.baseDir, base.include, base.exclude);
   });
-  // Stdin stands in for the file it names, so the folder's earlier migrations still give context.
-  const stdin = args.stdinFilename !== undefined ? selected[0] : undefined;
-  const stdinRead = stdin?.read();
-  const fs = cachedFs(stdin ? overlayFs(nodeFs, stdin.abs, stdinRead?.ok ? stdinRead.text : undefined) : nodeFs);
+  // Each selected file is read (and checked for encoding) once; the project reads go through these
+  // texts. Stdin stands in for the file it names, so the folder's earlier migrations still give context.
+  const reads = new Map(selected.map((input) => [input.abs, input.read()] as const));
+  const fs = cachedFs(overlayFs(nodeFs, new Map([...reads].map(([path, r]) => [path, r.ok ? r.text : undefined]))));
   const setConfig = (root: string) => configFor(join(root, CONFIG_FILE));
   const sets = setsFor(selected.map((i) => i.abs), fs).map((set) => {
     const fw = setConfig(set.root).framework;
@@ -95,7 +95,7 @@ async function check(args: CheckArgs): Promise<number> {
   const unreadable = ENGINE_DIAGNOSTICS.unreadableFile;
   const report = new Set<string>();
   for (const input of selected) {
-    const read = input === stdin ? stdinRead! : input.read();
+    const read = reads.get(input.abs)!;
     if (read.ok) {
       report.add(input.abs);
       continue;

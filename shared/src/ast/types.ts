@@ -89,3 +89,8 @@ export function couldBeRewriteFree(to: TypeRef): boolean {
 }
 
 export const SERIAL_TYPES = new Set(['serial', 'bigserial', 'smallserial']);
+
+/** A `GENERATED … VIRTUAL` column constraint (PostgreSQL 18; stored columns rewrite the table, virtual ones do not). */
+export function isVirtualGenerated(c: any): boolean {
+  return c?.contype === 'CONSTR_GENERATED' && (c.generated_kind === 'v' || c.generated_kind === 'ATTRIBUTE_GENERATED_VIRTUAL');
+}

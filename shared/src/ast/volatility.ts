@@ -2,6 +2,11 @@
 // without rewriting the table (the value is stored once in pg_attribute.attmissingval); a
 // VOLATILE default is evaluated per row, so the table is rewritten under ACCESS EXCLUSIVE.
 
+/** `NULL` or `NULL::type`: a DEFAULT that means no default. */
+export function isNullConstant(expr: any): boolean {
+  return !!expr?.A_Const?.isnull || (!!expr?.TypeCast && isNullConstant(expr.TypeCast.arg));
+}
+
 export type Volatility = 'immutable' | 'stable' | 'volatile';
 
 /** Built-in (and common extension) functions marked VOLATILE in pg_proc. */

@@ -1,6 +1,7 @@
 // Apply one statement's effect to the catalog (after the rules have seen the state before it).
 import { listName, rangeVarName, stringList, type QName } from '../ast/names';
-import { SERIAL_TYPES, typeRef } from '../ast/types';
+import { SERIAL_TYPES, isVirtualGenerated, typeRef } from '../ast/types';
+import { isNullConstant } from '../ast/volatility';
 import type { Statement } from '../parse/statement';
 import type { Catalog, ColumnInfo, ConstraintInfo, ConstraintType, RelationInfo } from './catalog';
 import { copyLikeColumns, copyQueryColumns, defaultConstraintName, defaultIndexName, relationsRead } from './derive';
@@ -54,16 +55,13 @@ function columnFrom(def: any): ColumnInfo {
     name: def.colname,
     type: typeRef(def.typeName),
     notNull: constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_IDENTITY'),
-    hasDefault: SERIAL_TYPES.has(typeRef(def.typeName)?.name ?? '') || constraints.some((c) => (c.contype === 'CONSTR_DEFAULT' && !isNullExpr(c.raw_expr)) || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED'),
+    hasDefault: SERIAL_TYPES.has(typeRef(def.typeName)?.name ?? '') || constraints.some((c) => (c.contype === 'CONSTR_DEFAULT' && !isNullConstant(c.raw_expr)) || c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED'),
     identity: constraints.some((c) => c.contype === 'CONSTR_IDENTITY') || undefined,
     defaultExpr: constraints.find((c) => c.contype === 'CONSTR_DEFAULT' || c.contype === 'CONSTR_GENERATED')?.raw_expr,
-    generated: constraints.some((c) => c.contype === 'CONSTR_GENERATED') ? (constraints.find((c) => c.contype === 'CONSTR_GENERATED').generated_kind === 'v' ? 'virtual' : 'stored') : undefined,
+    generated: constraints.some((c) => c.contype === 'CONSTR_GENERATED') ? (constraints.some(isVirtualGenerated) ? 'virtual' : 'stored') : undefined,
   };
 }
 
-function isNullExpr(e: any): boolean {
-  return !!e?.A_Const?.isnull || (!!e?.TypeCast && isNullExpr(e.TypeCast.arg));
-}
 
 /** A PRIMARY KEY makes its columns NOT NULL. */
 function primaryKeyColumnsNotNull(rel: RelationInfo, c: ConstraintInfo | undefined): void {
@@ -320,7 +318,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       case 'AT_ColumnDefault': {
         const col = rel.columns.get(cmd.name);
         if (col) col.defaultExpr = cmd.def;
-        if (col) col.hasDefault = !!cmd.def && !isNullExpr(cmd.def);
+        if (col) col.hasDefault = !!cmd.def && !isNullConstant(cmd.def);
         break;
       }
       case 'AT_AddConstraint': {

@@ -2,8 +2,8 @@
 // whether it rewrites or scans them. Facts: ../shared/reference/lock-facts-and-safety-tools.md §6
 // (observed on PostgreSQL 15 and PGlite/PG 18). Rules, hover and reports all read this one table.
 import { listName, rangeVarName, type QName } from '../ast/names';
-import { couldBeRewriteFree, isRewriteFreeTypeChange, typeRef, SERIAL_TYPES } from '../ast/types';
-import { expressionVolatility } from '../ast/volatility';
+import { couldBeRewriteFree, isRewriteFreeTypeChange, isVirtualGenerated, typeRef, SERIAL_TYPES } from '../ast/types';
+import { expressionVolatility, isNullConstant } from '../ast/volatility';
 import { hasOption } from '../ast/options';
 import type { Catalog } from '../context/catalog';
 import type { Statement } from '../parse/statement';
@@ -214,9 +214,9 @@ export function alterCmdEffect(cmd: any, table: QName, opts: LockOptions): CmdEf
       const t = typeRef(def?.typeName);
       const dflt = cons.find((c) => c.contype === 'CONSTR_DEFAULT');
       let rewrite = !!t && SERIAL_TYPES.has(t.name);
-      rewrite ||= cons.some((c) => c.contype === 'CONSTR_IDENTITY' || (c.contype === 'CONSTR_GENERATED' && c.generated_kind !== 'v' && !isVirtual(c)));
+      rewrite ||= cons.some((c) => c.contype === 'CONSTR_IDENTITY' || (c.contype === 'CONSTR_GENERATED' && !isVirtualGenerated(c)));
       if (dflt) {
-        if (opts.pgVersion < 11 && !isNullConst(dflt.raw_expr)) rewrite = true;
+        if (opts.pgVersion < 11 && !isNullConstant(dflt.raw_expr)) rewrite = true;
         else if (expressionVolatility(dflt.raw_expr, (f) => opts.catalog.functionVolatility(f)).volatility === 'volatile') rewrite = true;
       }
       const others: LockEffect[] = [];
@@ -319,13 +319,7 @@ function alterActionName(subtype: string): string {
   return String(subtype ?? 'ALTER').replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
 }
 
-function isVirtual(c: any): boolean {
-  return c.generated_kind === 'v' || c.generated_kind === 'ATTRIBUTE_IDENTITY_VIRTUAL';
-}
 
-function isNullConst(expr: any): boolean {
-  return !!expr?.A_Const?.isnull || (expr?.TypeCast && isNullConst(expr.TypeCast.arg));
-}
 
 export function hasValidatedNotNullCheck(catalog: Catalog, table: QName, column: string): boolean {
   for (const c of catalog.relation(table)?.constraints.values() ?? []) {

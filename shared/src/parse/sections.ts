@@ -98,7 +98,7 @@ export function layoutSections(text: string, defaultDirection: Direction = 'up')
   }
 
   const sectionMarkers = markers.filter((m) => m.kind === 'up' || m.kind === 'down');
-  const framework = (sectionMarkers[0] ?? markers.find((m) => m.framework === 'goose'))?.framework;
+  const framework = (sectionMarkers[0] ?? markers.find((m) => m.framework === 'goose' || m.kind === 'disable-tx'))?.framework;
   const fileNoTx = markers.some((m) => m.kind === 'no-transaction');
 
   const sections: Section[] = [];

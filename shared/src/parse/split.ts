@@ -120,7 +120,7 @@ function splitChunk(text: string, chunk: Chunk, out: Statement[], notes: SourceN
     // The scanner itself failed (e.g. an unterminated quote): the whole chunk is one bad statement.
     const start = chunk.start + skipTrivia(chunkText, 0, chunkText.length);
     const s = newStatement(chunk.section, start, trimEnd(text, start, chunk.end), text);
-    s.error = { message: whole.error.message, offset: errorOffset(chunkText, chunk.start, 0, whole.error.cursor) };
+    s.error = { message: whole.error.message, offset: errorOffset(chunkText, chunk.start, whole.error.cursor) };
     out.push(s);
     return;
   }
@@ -360,11 +360,11 @@ function parsePiece(
   const s = newStatement(chunk.section, base + s0, base + e0, text);
   s.terminator = terminator !== undefined ? base + terminator : undefined;
   s.hasPlaceholders = placeholders.some((p) => p.start >= s0 && p.start < e0);
-  if (!r.ok) s.error = { message: r.error.message, offset: errorOffset(pieceText, base + s0, 0, r.error.cursor) };
+  if (!r.ok) s.error = { message: r.error.message, offset: errorOffset(pieceText, base + s0, r.error.cursor) };
   out.push(s);
 }
 
-function errorOffset(parsed: string, base: number, from: number, cursor: number | undefined): number {
-  if (cursor === undefined) return base + from;
-  return base + advanceCodePoints(parsed, from, cursor);
+/** File offset of a parser error cursor (counted in characters from the start of `parsed`). */
+function errorOffset(parsed: string, base: number, cursor: number | undefined): number {
+  return cursor === undefined ? base : base + advanceCodePoints(parsed, 0, cursor);
 }

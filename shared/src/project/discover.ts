@@ -2,6 +2,7 @@
 // are applied. Detection follows ../shared/reference/frameworks.md §5: configuration, then
 // decisive in-file markers, then tool files and layouts, then file-name patterns.
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { layoutSections } from '../parse/sections';
 import type { ProjectFs } from './fs';
 import type { DetectedFramework, MigrationFile, MigrationSet } from './types';
 
@@ -29,14 +30,8 @@ function sqlFilesUnder(root: string, fs: ProjectFs, depth: number, out: string[]
   return out;
 }
 
-const MARKERS: [DetectedFramework, RegExp][] = [
-  ['goose', /^--\s*\+goose\s+(up|down)\b/im],
-  ['sql-migrate', /^--\s*\+migrate\s+(up|down)\b/im],
-  ['dbmate', /^--\s*migrate:(up|down)\b/im],
-  ['tern', /^----\s*(create\s+above\s*\/\s*drop\s+below|tern:\s*disable-tx)\s*----\s*$/im],
-  ['drizzle', /^.*-->\s*statement-breakpoint/m],
-  ['node-pg-migrate', /^--[\s-]*(up|down)\s+migration\b/im],
-];
+/** Drizzle's statement separator (the in-file markers of the other runners are read by layoutSections). */
+const DRIZZLE = /-->\s*statement-breakpoint/;
 const LIQUIBASE = /^\s*--\s*liquibase\s+formatted/i;
 const GRAPHILE = /^--!\s*(Previous|Hash|Message|no-transaction)\b/;
 const ATLAS = /^--\s*atlas:(txmode|delimiter|checkpoint|nolint)\b/;
@@ -55,7 +50,7 @@ export function detectFramework(root: string, files: readonly string[], fs: Proj
     if (LIQUIBASE.test(firstLine)) hit = 'liquibase';
     else if (GRAPHILE.test(firstLine)) hit = 'graphile-migrate';
     else if (ATLAS.test(firstLine)) hit = 'atlas';
-    else hit = MARKERS.find(([, re]) => re.test(text))?.[0];
+    else hit = layoutSections(text).framework ?? (DRIZZLE.test(text) ? 'drizzle' : undefined);
     if (hit) counts.set(hit, (counts.get(hit) ?? 0) + 1);
   }
   const best = [...counts].sort((a, b) => b[1] - a[1])[0];
@@ -133,7 +128,7 @@ function sqitchOrder(root: string, fs: ProjectFs): { deploy: string[]; byChange:
 /** Load the whole set a runner would apply from `root`: framework, roles, order, up/down pairs. */
 export function loadSet(root: string, fs: ProjectFs, framework?: DetectedFramework): MigrationSet {
   const sqitch = fs.exists(join(root, 'sqitch.plan'));
-  const all = sqlFilesUnder(root, fs, sqitch ? 1 : 1).filter((f) => sqitch || dirname(f) === root || /^(migration|up|down)\.sql$/.test(basename(f)));
+  const all = sqlFilesUnder(root, fs, 1).filter((f) => sqitch || dirname(f) === root || /^(migration|up|down)\.sql$/.test(basename(f)));
   const detected = framework ? { framework, evidence: 'set in the configuration' } : detectFramework(root, all, fs);
   const fw = detected.framework;
   const rel = (f: string) => relative(root, f).split(sep).join('/');

@@ -47,15 +47,18 @@ export function cachedFs(base: ProjectFs): ProjectFs {
   };
 }
 
-/** A ProjectFs in which one file has the given text (stdin, an unsaved editor buffer). */
-export function overlayFs(base: ProjectFs, path: string, text: string | undefined): ProjectFs {
+/** A ProjectFs in which some files have the given texts (stdin, already-read files, unsaved
+ *  editor buffers); `undefined` means the file cannot be read. */
+export function overlayFs(base: ProjectFs, texts: ReadonlyMap<string, string | undefined>): ProjectFs {
   return {
     list(dir) {
       const entries = base.list(dir);
-      if (dirname(path) === dir && !entries.some((e) => e.name === basename(path))) entries.push({ name: basename(path), dir: false });
+      for (const path of texts.keys()) {
+        if (dirname(path) === dir && !entries.some((e) => e.name === basename(path))) entries.push({ name: basename(path), dir: false });
+      }
       return entries;
     },
-    exists: (p) => p === path || base.exists(p),
-    readText: (p) => (p === path ? text : base.readText(p)),
+    exists: (p) => texts.has(p) || base.exists(p),
+    readText: (p) => (texts.has(p) ? texts.get(p) : base.readText(p)),
   };
 }

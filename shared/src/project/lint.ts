@@ -109,8 +109,8 @@ export class IncrementalSet {
   private relintFrom(index: number): FileLint[] {
     const files = this.set.files;
     const snapshot = index === 0 ? undefined : this.snapshots.get(files[index].path);
+    if (index > 0 && !snapshot) return this.relintFrom(0); // not replayed yet: start over
     const catalog = snapshot ? snapshot.clone() : new Catalog();
-    if (index > 0 && !snapshot) return this.relintFrom(0);
     const out: FileLint[] = [];
     // Snapshot the catalog before each up file, then replay that one file.
     for (let i = index; i < files.length; i++) {

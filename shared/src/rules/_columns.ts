@@ -1,8 +1,8 @@
-import { transactionCause } from './_helpers';
 // Helpers shared by the constraint and column rules (group "columns"). The leading underscore
 // keeps this file out of the rule registry.
 import { displayName, listName, quoteIdent, sameName, type QName } from '../ast/names';
 import type { TypeRef } from '../ast/types';
+import { transactionCause } from './_helpers';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 
@@ -11,15 +11,6 @@ export function columnConstraints(def: any): any[] {
   return (def?.constraints ?? []).map((c: any) => c?.Constraint).filter(Boolean);
 }
 
-/** `NULL` or `NULL::type` */
-export function isNullConst(expr: any): boolean {
-  return !!expr?.A_Const?.isnull || (!!expr?.TypeCast && isNullConst(expr.TypeCast.arg));
-}
-
-/** Is it a VIRTUAL generated column (PostgreSQL 18; the default when neither STORED nor VIRTUAL is written)? */
-export function isVirtualGenerated(c: any): boolean {
-  return c?.contype === 'CONSTR_GENERATED' && (c.generated_kind === 'v' || c.generated_kind === 'ATTRIBUTE_GENERATED_VIRTUAL');
-}
 
 /** Range from a parse-tree location to the end of the token run there (a name or a type such as
  *  `pg_catalog.json[]`), for underlining one column instead of the rest of the statement. */

@@ -51,16 +51,7 @@ export function name(q: QName | undefined): string {
   return displayName(q);
 }
 
-export function lineOf(stmt: Statement, text: string): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < stmt.start; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}
 
-/** Is a later statement in the same section a COMMIT/ROLLBACK? */
-export function transactionControlKind(stmt: Statement): string | undefined {
-  return stmt.kind === 'TransactionStmt' ? String(stmt.node?.kind ?? '') : undefined;
-}
 
 export function related(stmt: Statement | undefined, message: string) {
   return stmt ? [{ start: stmt.start, end: stmt.end, message }] : [];

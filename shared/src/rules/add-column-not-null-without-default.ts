@@ -1,6 +1,7 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, name, rangeAt } from './_helpers';
-import { columnConstraints, isNullConst, notNullRecipe } from './_columns';
+import { columnConstraints, notNullRecipe } from './_columns';
+import { isNullConstant } from '../ast/volatility';
 import { SERIAL_TYPES, typeRef, typeToString } from '../ast/types';
 import { quoteIdent } from '../ast/names';
 
@@ -26,7 +27,7 @@ export default defineRule({
       const t = typeRef(def?.typeName);
       if (t && SERIAL_TYPES.has(t.name)) continue;
       if (cons.some((c) => c.contype === 'CONSTR_IDENTITY' || c.contype === 'CONSTR_GENERATED')) continue;
-      if (cons.some((c) => c.contype === 'CONSTR_DEFAULT' && !isNullConst(c.raw_expr))) continue;
+      if (cons.some((c) => c.contype === 'CONSTR_DEFAULT' && !isNullConstant(c.raw_expr))) continue;
       const col = quoteIdent(def.colname);
       const typeText = t ? typeToString(t) : '<type>';
       const tn = name(table);

@@ -1,7 +1,7 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
-import { columnConstraints, isVirtualGenerated, notNullRecipe } from './_columns';
-import { SERIAL_TYPES, typeRef, typeToString } from '../ast/types';
+import { columnConstraints, notNullRecipe } from './_columns';
+import { SERIAL_TYPES, isVirtualGenerated, typeRef, typeToString } from '../ast/types';
 import { quoteIdent } from '../ast/names';
 
 const INT_FOR_SERIAL: Record<string, string> = { serial: 'integer', bigserial: 'bigint', smallserial: 'smallint' };

@@ -1,6 +1,7 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
-import { columnConstraints, isNullConst, notNullRecipe } from './_columns';
+import { columnConstraints, notNullRecipe } from './_columns';
+import { isNullConstant } from '../ast/volatility';
 import { expressionVolatility } from '../ast/volatility';
 import { quoteIdent } from '../ast/names';
 import { typeRef, typeToString } from '../ast/types';
@@ -22,7 +23,7 @@ export default defineRule({
       const def = cmd.def?.ColumnDef;
       const cons = columnConstraints(def);
       const dflt = cons.find((c) => c.contype === 'CONSTR_DEFAULT');
-      if (!dflt || isNullConst(dflt.raw_expr)) continue;
+      if (!dflt || isNullConstant(dflt.raw_expr)) continue;
       const col = quoteIdent(def.colname);
       const t = name(table);
       let why: string;

@@ -1,6 +1,7 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { lockPhrase, name } from './_helpers';
-import { columnConstraints, isVirtualGenerated } from './_columns';
+import { columnConstraints } from './_columns';
+import { isVirtualGenerated } from '../ast/types';
 import { quoteIdent, rangeVarName, sameName, type QName } from '../ast/names';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';

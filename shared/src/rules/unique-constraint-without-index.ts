@@ -1,6 +1,7 @@
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
-import { columnConstraints, isNullConst, keyList, notNullRecipe } from './_columns';
+import { columnConstraints, keyList, notNullRecipe } from './_columns';
+import { isNullConstant } from '../ast/volatility';
 import { SERIAL_TYPES, typeRef } from '../ast/types';
 import { quoteIdent } from '../ast/names';
 
@@ -49,7 +50,7 @@ export default defineRule({
           // A new primary-key column must get a value in every existing row.
           const typ = typeRef(def?.typeName);
           const filled = (typ && SERIAL_TYPES.has(typ.name))
-            || cons.some((k) => k.contype === 'CONSTR_IDENTITY' || k.contype === 'CONSTR_GENERATED' || (k.contype === 'CONSTR_DEFAULT' && !isNullConst(k.raw_expr)));
+            || cons.some((k) => k.contype === 'CONSTR_IDENTITY' || k.contype === 'CONSTR_GENERATED' || (k.contype === 'CONSTR_DEFAULT' && !isNullConstant(k.raw_expr)));
           const fails = pk && !filled
             ? ` It also fails as soon as ${t} has a row: the new column is NULL there, and a primary key cannot be NULL.`
             : '';
