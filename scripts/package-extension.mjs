@@ -1,0 +1,76 @@
+// Packages the VS Code extension (client/):
+//   1. bundles client/src/extension.ts (+ vscode-languageclient) into client/dist/extension.js
+//   2. copies the bundled language server (dist/server.js + dist/libpg-query.wasm, from
+//      `npm run build`), the injection grammar and the config JSON schema into client/
+//   3. runs `vsce package` in client/ and writes pgsafe-vscode-<version>.vsix at the repo root.
+// With --no-vsix it stops after step 2: client/ is then loadable as an extensionDevelopmentPath.
+// `npm run package` runs scripts/build.mjs first.
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join, relative, resolve } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const clientDir = join(root, 'client');
+const argv = process.argv.slice(2);
+const noVsix = argv.includes('--no-vsix');
+// --server-dir <dir>: take server.js and libpg-query.wasm from <dir> instead of dist/.
+const serverDirArg = argv.indexOf('--server-dir');
+const serverDir = serverDirArg >= 0 ? resolve(argv[serverDirArg + 1] ?? '.') : join(root, 'dist');
+const started = Date.now();
+
+for (const f of ['server.js', 'libpg-query.wasm']) {
+  if (!existsSync(join(serverDir, f))) {
+    console.error(`package-extension: ${join(serverDir, f)} is missing — run \`npm run build\` first (it bundles the language server).`);
+    process.exit(2);
+  }
+}
+
+const distDir = join(clientDir, 'dist');
+rmSync(distDir, { recursive: true, force: true });
+mkdirSync(distDir, { recursive: true });
+
+await build({
+  entryPoints: [join(clientDir, 'src/extension.ts')],
+  outfile: join(distDir, 'extension.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode'],
+  minify: true,
+  sourcemap: false,
+  logLevel: 'warning',
+});
+
+const copy = (from, to) => {
+  mkdirSync(join(to, '..'), { recursive: true });
+  copyFileSync(from, to);
+};
+copy(join(serverDir, 'server.js'), join(distDir, 'server.js'));
+copy(join(serverDir, 'libpg-query.wasm'), join(distDir, 'libpg-query.wasm'));
+// The manifest points at ./syntaxes/… and ./schema/… inside the extension folder, for the
+// development host and the .vsix alike; the sources live at the repo root.
+copy(join(root, 'syntaxes/pgsafe-markers.injection.tmLanguage.json'), join(clientDir, 'syntaxes/pgsafe-markers.injection.tmLanguage.json'));
+copy(join(root, 'schema/pgsafe.config.schema.json'), join(clientDir, 'schema/pgsafe.config.schema.json'));
+if (existsSync(join(root, 'LICENSE'))) copy(join(root, 'LICENSE'), join(clientDir, 'LICENSE'));
+
+const manifest = JSON.parse(readFileSync(join(clientDir, 'package.json'), 'utf8'));
+if (noVsix) {
+  console.log(`package-extension: client/ is ready as an extension development folder (${Date.now() - started} ms)`);
+  process.exit(0);
+}
+
+const vsixName = `${manifest.name}-${manifest.version}.vsix`;
+const vsixPath = join(root, vsixName);
+rmSync(vsixPath, { force: true });
+const vsce = join(root, 'node_modules/.bin/vsce');
+const vsceArgs = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsixPath];
+try {
+  execFileSync(vsce, vsceArgs, { cwd: clientDir, stdio: ['ignore', 'inherit', 'inherit'] });
+} catch (e) {
+  console.error(`package-extension: vsce failed (exit ${e.status})`);
+  process.exit(1);
+}
+const size = statSync(vsixPath).size;
+console.log(`package-extension: ${relative(process.cwd(), vsixPath) || vsixName} — ${(size / 1024).toFixed(1)} KiB (${size} bytes), ${Date.now() - started} ms`);
