@@ -55,7 +55,7 @@ else
   cp package-lock.json "$SRC/package-lock.json"
   want="$(hash_manifest)"
 fi
+XDG_CONFIG_HOME="$TMPDIR" XDG_DATA_HOME="$TMPDIR" XDG_CACHE_HOME="$TMPDIR" "$HOSTS/node_modules/.bin/code-server" --version
 rm -rf "$TMPDIR"
-"$HOSTS/node_modules/.bin/code-server" --version
 echo "$want" > "$stamp"
 echo "editor-hosts: installed in $(( $(date +%s) - start )) s"
