@@ -77,6 +77,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pgsafe
     },
     outputChannel: output,
     diagnosticCollectionName: 'pgsafe',
+    middleware: {
+      workspace: {
+        // Re-query the status bar context once the server has the new settings (messages are
+        // handled in order, so the context request sees them).
+        didChangeConfiguration: async (sections, next) => {
+          await next(sections);
+          void refreshStatus();
+        },
+      },
+    },
   };
   client = new LanguageClient('pgsafe', 'pgsafe', serverOptions, clientOptions);
 
@@ -103,6 +113,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pgsafe
       try {
         if (c.state !== State.Running) await c.start();
         const ctx = await c.sendRequest<MigrationContext | null>('pgsafe/context', { uri });
+        output.debug(`pgsafe/context ${uri}: ${JSON.stringify(ctx)}`);
         if (gen !== generation) return;
         if (!ctx) {
           status.hide();
@@ -179,9 +190,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pgsafe
     vscode.commands.registerCommand('pgsafe.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('pgsafe.showLockReport', (uri?: vscode.Uri) => showLockReport(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.window.onDidChangeActiveTextEditor(() => void refreshStatus()),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('pgsafe')) void refreshStatus();
-    }),
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) void refreshStatus();
     }),
