@@ -2,7 +2,7 @@
 // dist/pgsafe.js (one file, so start-up loads no module graph), (3) transpile sources and tests
 // into out/ for `node --test`. esbuild does no type checking; `npm run typecheck` (tsc) does.
 import { build } from 'esbuild';
-import { readdirSync, writeFileSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, writeFileSync, readFileSync, rmSync, statSync, copyFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -54,6 +54,20 @@ const bundleCli = build({
   logLevel: 'warning',
 });
 
+// The language server: one file with libpg-query inside (the VS Code extension ships it without
+// node_modules); the parser's WASM file is loaded from beside it.
+const bundleServer = build({
+  entryPoints: [join(root, 'server/src/lsp/main.ts')],
+  outfile: join(root, 'dist/server.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: false,
+  minifySyntax: true,
+  logLevel: 'warning',
+}).then(() => copyFileSync(join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm'), join(root, 'dist/libpg-query.wasm')));
+
 rmSync(join(root, 'out'), { recursive: true, force: true });
 const sources = [...walk(join(root, 'shared/src')), ...walk(join(root, 'server/src')), ...walk(join(root, 'test'))];
 const transpile = build({
@@ -68,7 +82,7 @@ const transpile = build({
   logLevel: 'warning',
 });
 
-await Promise.all([bundleCli, transpile]);
+await Promise.all([bundleCli, bundleServer, transpile]);
 
 // The published JSON schema of pgsafe.config.json lists the rule ids, so it is generated.
 {

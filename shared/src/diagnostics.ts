@@ -3,7 +3,8 @@
 import type { SplitResult } from './parse/split';
 import type { Statement } from './parse/statement';
 import type { Suppression } from './suppress';
-import { docsUrl, type Finding, type RuleMeta, type RuleReport, type Severity } from './rules/types';
+import { docsUrl, type Finding, type Fix, type RuleMeta, type RuleReport, type Severity } from './rules/types';
+import { removeUnused } from './fixes/suppression';
 
 const engine = (id: string, level: RuleMeta['defaultLevel'], description: string): RuleMeta => ({
   id, category: 'hazard', defaultLevel: level, description, docs: docsUrl(id), fixable: false,
@@ -14,7 +15,7 @@ export const ENGINE_DIAGNOSTICS = {
   psqlMetaCommand: engine('psql-meta-command', 'warn', 'A psql meta-command (\\set, \\i, …): only psql understands it; pgsafe skips the line.'),
   psqlVariable: engine('psql-variable', 'warn', 'A psql-style :variable placeholder that the migration runner substitutes before running the file.'),
   missingSemicolon: engine('missing-semicolon', 'warn', 'A statement inside a goose/sql-migrate StatementBegin/End block without its terminating semicolon.'),
-  unusedSuppression: engine('unused-suppression', 'warn', 'A pgsafe-ignore comment that suppresses nothing, or names an unknown rule.'),
+  unusedSuppression: { ...engine('unused-suppression', 'warn', 'A pgsafe-ignore comment that suppresses nothing, or names an unknown rule.'), fixable: true },
   unreadableFile: engine('unreadable-file', 'error', 'A file pgsafe cannot read as SQL text: missing, binary, not UTF-8, or too large.'),
 } as const;
 
@@ -46,11 +47,11 @@ export function reportSourceNotes(split: SplitResult, levelOf: (m: RuleMeta) => 
 }
 
 /** Suppressions that suppressed nothing, or name unknown rules (run after suppressions were applied). */
-export function unusedSuppressionFindings(sups: readonly Suppression[], severity: Severity, known: (id: string) => boolean): Finding[] {
+export function unusedSuppressionFindings(text: string, sups: readonly Suppression[], severity: Severity, known: (id: string) => boolean): Finding[] {
   const meta = ENGINE_DIAGNOSTICS.unusedSuppression;
   const out: Finding[] = [];
-  const add = (s: Suppression, message: string, help: string) =>
-    out.push({ rule: meta.id, severity, message, help, start: s.comment.start, end: s.comment.end, docs: meta.docs, related: [], fixes: [] });
+  const add = (s: Suppression, message: string, help: string, fixes: Fix[] = []) =>
+    out.push({ rule: meta.id, severity, message, help, start: s.comment.start, end: s.comment.end, docs: meta.docs, related: [], fixes });
   for (const s of sups) {
     const target = s.fileWide ? 'this file' : 'the next statement';
     const unknown = s.rules.filter((r) => !known(r));
@@ -58,7 +59,7 @@ export function unusedSuppressionFindings(sups: readonly Suppression[], severity
     const unused = s.rules.filter((r) => known(r) && !s.used.has(r));
     if (s.rules.length === 0 ? !s.usedAll : unused.length > 0) {
       const what = s.rules.length === 0 ? 'suppresses nothing' : `does not suppress anything for ${unused.join(', ')}`;
-      add(s, `This pgsafe-ignore comment ${what} on ${target}.`, 'Remove it, or move it directly above the statement it is meant for.');
+      add(s, `This pgsafe-ignore comment ${what} on ${target}.`, 'Remove it, or move it directly above the statement it is meant for.', [removeUnused(text, s.comment, s.rules, s.rules.length === 0 ? [] : [...unknown, ...unused])]);
     }
   }
   return out;

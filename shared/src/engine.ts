@@ -1,8 +1,10 @@
 // The lint engine: text → statements → context → findings. Editor-free and synchronous once the
 // parser is loaded (`await ensureParser()` first, or use `lintText`).
 import type { Catalog } from './context/catalog';
+import type { LockEffect } from './locks/catalogue';
 import type { DetectedFramework, TransactionPlan } from './project/types';
 import { MigrationWalker } from './context/walker';
+import type { RuleContext } from './context/rule-context';
 import { ENGINE_DIAGNOSTICS, ENGINE_DIAGNOSTIC_LIST, reportSourceNotes, unusedSuppressionFindings } from './diagnostics';
 import { defaultConfig, type PgsafeConfig } from './config/types';
 import { embeddedStatements } from './parse/embedded';
@@ -24,12 +26,28 @@ export interface LintOptions {
   plan?: TransactionPlan;
   /** The file's role in its migration set; default: from its name (`.down.sql`, `revert/`, …). */
   direction?: 'up' | 'down' | 'verify';
+  /** Record what each statement locks and the transaction it runs in (hover, lock reports). */
+  collectStatementInfo?: boolean;
+}
+
+/** What one statement does to the database, as the rules saw it. */
+export interface StatementInfo {
+  statementIndex: number;
+  /** Lock effects (a DO block's include its embedded statements'). */
+  locks: LockEffect[];
+  /** Per lock effect: the relation was created earlier in this file (nobody else uses it yet). */
+  newRelation: boolean[];
+  inTransaction: boolean;
+  transactionReason: string;
+  lockTimeoutSet: boolean;
 }
 
 export interface LintResult {
   path: string;
   findings: Finding[];
   split: SplitResult;
+  /** With `collectStatementInfo`: by statement index (statements that were not walked are absent). */
+  statementInfo?: StatementInfo[];
 }
 
 const metaById = new Map<string, RuleMeta>([...allRules.map((r) => r.meta), ...ENGINE_DIAGNOSTIC_LIST].map((m) => [m.id, m]));
@@ -109,6 +127,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
     pgVersion: config.pgVersion, transaction: config.transaction, path, statements: split.statements,
     catalog: options.catalog, framework: options.framework, plan: options.plan,
   });
+  const info: StatementInfo[] | undefined = options.collectStatementInfo ? [] : undefined;
   for (const stmt of split.statements) {
     if (stmt.error) {
       if (syntaxLevel) push(D.syntaxError, syntaxLevel, { message: `Syntax error: ${stmt.error.message}.`, help: stmt.section.direction === 'down' ? 'This is in the down migration: the rollback would fail here.' : 'PostgreSQL would reject this statement. Other statements of the file are still checked.', start: stmt.error.offset, end: tokenEnd(text, stmt.error.offset, stmt.end) }, stmt);
@@ -120,6 +139,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
     const embedded = stmt.kind === 'DoStmt' ? embeddedStatements(stmt, text) : [];
     for (const unit of embedded.length ? [...embedded, stmt] : [stmt]) {
       const ctx = walker.contextFor(unit);
+      if (info) recordInfo(info, stmt.index, ctx);
       for (const { rule, severity } of rulesFor(unit.kind)) {
         const out = rule.check(unit, ctx);
         if (!out) continue;
@@ -132,9 +152,23 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const sups = collectSuppressions(text, split.statements, split.trailingComments);
   let kept = sups.length ? findings.filter((f) => f.rule === D.unusedSuppression.id || !isSuppressed(sups, f.rule, f.statementIndex)) : findings;
   const unusedLevel = levelOf(D.unusedSuppression, config);
-  if (unusedLevel) kept.push(...unusedSuppressionFindings(sups, unusedLevel, (id) => metaById.has(id)));
+  if (unusedLevel) kept.push(...unusedSuppressionFindings(text, sups, unusedLevel, (id) => metaById.has(id)));
   kept = kept.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
-  return { path, findings: kept, split };
+  return { path, findings: kept, split, statementInfo: info };
+}
+
+function recordInfo(info: StatementInfo[], index: number, ctx: RuleContext): void {
+  let entry = info[index];
+  if (!entry) {
+    entry = info[index] = {
+      statementIndex: index, locks: [], newRelation: [],
+      inTransaction: ctx.tx.inTransaction, transactionReason: ctx.tx.reason, lockTimeoutSet: ctx.session.lockTimeout !== undefined,
+    };
+  }
+  for (const l of ctx.locks) {
+    entry.locks.push(l);
+    entry.newRelation.push(ctx.isNew(l.relation));
+  }
 }
 
 

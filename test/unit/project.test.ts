@@ -180,7 +180,7 @@ test('objects the replay cannot model are uncertain: no claims about their colum
   assert.deepEqual(findings.filter((f) => f.rule === 'foreign-key-without-index'), []);
 });
 
-test('incremental replay: a change re-lints that file and the later ones, with the same results as a full run', async () => {
+test('incremental replay: a change re-lints that file and, lazily, the later ones, with the same results as a full run', async () => {
   await ensureParser();
   const dir = folder({
     '1.up.sql': 'CREATE TABLE users (id int PRIMARY KEY, name varchar(50));',
@@ -191,19 +191,27 @@ test('incremental replay: a change re-lints that file and the later ones, with t
   let fs: ProjectFs = nodeFs;
   const inc = new IncrementalSet(set, { fs: { list: (d) => fs.list(d), exists: (p) => fs.exists(p), readText: (p) => fs.readText(p) }, configFor: () => defaultConfig() });
   const rules = (path: string) => inc.result(join(dir, path))?.result?.findings.map((f) => f.rule) ?? [];
+  const linted = () => inc.lastLinted.map((p) => p.slice(dir.length + 1));
   assert.equal(inc.run().length, 3);
   assert.deepEqual(rules('2.up.sql'), []);
+  assert.deepEqual(linted(), [], 'cached');
   assert.deepEqual(rules('3.up.sql'), ['alter-column-type-rewrite']);
-  // Edit file 1: name becomes text → file 2's change to varchar(100) now rewrites; file 1 itself is re-linted, nothing before it.
+  // Edit file 1: name becomes text → file 2's change to varchar(100) now rewrites.
   fs = overlayFs(nodeFs, new Map([[join(dir, '1.up.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY, name text);']]));
-  const relinted = inc.changed(join(dir, '1.up.sql'));
-  assert.deepEqual(relinted.map((r) => r.file.path.slice(dir.length + 1)), ['1.up.sql', '2.up.sql', '3.up.sql']);
-  assert.deepEqual(rules('2.up.sql'), ['alter-column-type-rewrite']);
+  inc.changed(join(dir, '1.up.sql'));
+  assert.deepEqual(rules('1.up.sql'), []);
+  assert.deepEqual(linted(), ['1.up.sql'], 'only the edited file, not the ones after it');
   assert.deepEqual(rules('3.up.sql'), []);
+  assert.deepEqual(linted(), ['2.up.sql', '3.up.sql'], 'replays from the last valid snapshot (after file 1)');
+  assert.deepEqual(rules('2.up.sql'), ['alter-column-type-rewrite']);
   // Edit file 3 only: files 1 and 2 are not re-linted.
   fs = overlayFs(fs, new Map([[join(dir, '3.up.sql'), "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN name TYPE varchar(10);"]]));
-  assert.deepEqual(inc.changed(join(dir, '3.up.sql')).map((r) => r.file.path.slice(dir.length + 1)), ['3.up.sql']);
+  inc.changed(join(dir, '3.up.sql'));
   assert.deepEqual(rules('3.up.sql'), ['alter-column-type-rewrite']);
+  assert.deepEqual(linted(), ['3.up.sql']);
+  // The same answers as one full run over the edited texts.
+  const full = lintSet(set, { fs, configFor: () => defaultConfig() }).map((r) => r.result?.findings.map((f) => f.rule));
+  assert.deepEqual(full, [rules('1.up.sql'), rules('2.up.sql'), rules('3.up.sql')]);
 });
 
 test('Supabase CLI 2.109+ (from package.json) runs CREATE INDEX CONCURRENTLY outside the pipeline', async () => {

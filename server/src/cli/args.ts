@@ -25,6 +25,7 @@ export type Args =
   | { command: 'rules'; format: 'text' | 'json' }
   | { command: 'explain'; rule: string }
   | { command: 'help' }
+  | { command: 'lsp' }
   | { command: 'version' };
 
 export const HELP = `pgsafe — PostgreSQL migration safety checks
@@ -33,6 +34,7 @@ Usage:
   pgsafe check [paths…] [options]   Lint migration files, directories (recursive *.sql) or globs
   pgsafe rules [--format text|json] List the rules
   pgsafe explain <rule>             Print a rule's documentation
+  pgsafe lsp --stdio                Run the language server (LSP over stdin/stdout)
   pgsafe --version | --help
 
 Options for check:
@@ -53,6 +55,8 @@ Exit codes: 0 no findings or warnings only, 1 an error-level finding (or too man
 `;
 
 export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
+  // The language server reads its own transport flags (--stdio, --node-ipc, --socket=N).
+  if (argv[0] === 'lsp') return { command: 'lsp' };
   let parsed;
   try {
     parsed = parseArgs({
@@ -91,7 +95,7 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
     if (rest.length !== 1) throw new UsageError('usage: pgsafe explain <rule>');
     return { command: 'explain', rule: rest[0] };
   }
-  if (command !== 'check') throw new UsageError(`unknown command "${command}" (commands: check, rules, explain)`);
+  if (command !== 'check') throw new UsageError(`unknown command "${command}" (commands: check, rules, explain, lsp)`);
 
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}")`);

@@ -184,6 +184,10 @@ export async function main(argv: string[]): Promise<number> {
         return explain(args.rule);
       case 'check':
         return await check(args);
+      case 'lsp':
+        // The bundled server (dist/server.js) runs until the client disconnects.
+        require(join(packageRoot(), 'dist', 'server.js')).main();
+        return await new Promise<number>(() => undefined);
     }
   } catch (e: any) {
     if (e instanceof UsageError) {

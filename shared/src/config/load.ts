@@ -108,5 +108,6 @@ export function validateConfig(json: unknown, file: string, knownRules: Readonly
     else config.deployedBefore = v;
   }
   if (problems.length) throw new ConfigError(file, problems);
+  config.explicit = Object.keys(obj).filter((k) => k !== '$schema');
   return config;
 }

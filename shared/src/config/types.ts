@@ -25,6 +25,8 @@ export interface PgsafeConfig {
   source?: string;
   /** Folder that include/exclude globs are relative to. */
   baseDir?: string;
+  /** Keys the configuration file set itself (the rest are defaults or editor settings). */
+  explicit?: string[];
 }
 
 export function defaultConfig(): PgsafeConfig {

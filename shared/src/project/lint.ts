@@ -23,6 +23,8 @@ export interface SetLintOptions {
   stopBefore?: string;
   /** Start at this file (the catalog already holds what the files before it created). */
   startAt?: string;
+  /** Record per-statement lock information (hover, lock report). */
+  collectStatementInfo?: boolean;
 }
 
 export interface FileLint {
@@ -72,6 +74,7 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
       framework,
       plan: transactionPlan(framework, file.path, text, opts.fs),
       direction: file.role === 'down' ? 'down' : file.role === 'verify' ? 'verify' : 'up',
+      collectStatementInfo: opts.collectStatementInfo,
     });
     if (file.role === 'up' || file.role === 'repeatable') catalog.settle(isDeployed(set, file, config, opts.changed));
     if (wanted) out.push({ file, text, result });
@@ -80,47 +83,93 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
 }
 
 /**
- * A migration set kept linted as its files change (the language server's case): the catalog as it
- * was before each up migration is kept, so a change to one file re-lints that file and the ones
- * after it, never the ones before.
+ * A migration set kept linted as its files change (the language server's case). The catalog as it
+ * was before each up migration is kept; a change to one file invalidates that file and the ones
+ * after it, and results are computed lazily: asking for a file replays only the files between the
+ * last valid snapshot and it, never the ones before, and never the files after it.
  */
 export class IncrementalSet {
-  private snapshots = new Map<string, Catalog>();
+  /** Catalog before files[i], valid for i < validBefore (index 0 is the empty catalog). */
+  private snapshots: (Catalog | undefined)[] = [];
+  private validBefore = 1;
   private results = new Map<string, FileLint>();
+  /** Paths linted by the last call that did work (for tests and the benchmark). */
+  lastLinted: string[] = [];
 
-  constructor(private readonly set: MigrationSet, private readonly opts: Omit<SetLintOptions, 'catalog' | 'stopBefore' | 'report'>) {}
+  constructor(readonly set: MigrationSet, private readonly opts: Omit<SetLintOptions, 'catalog' | 'stopBefore' | 'report' | 'startAt'>) {
+    this.snapshots[0] = new Catalog();
+  }
 
   /** Lint every file; returns all results. */
   run(): FileLint[] {
-    return this.relintFrom(0);
+    this.lastLinted = [];
+    const out: FileLint[] = [];
+    for (const f of this.set.files) {
+      const r = this.compute(f.path, false);
+      if (r) out.push(r);
+    }
+    return out;
   }
 
-  /** A file's text changed (read again through the options' fs): re-lint it and every file after it. */
-  changed(path: string): FileLint[] {
-    const i = this.set.files.findIndex((f) => f.path === path);
-    if (i === -1) return [];
-    return this.relintFrom(i);
+  /** A file's text changed (it is read again through the options' fs on the next request). */
+  changed(path: string): void {
+    const i = this.indexOf(path);
+    if (i === -1) return;
+    for (let j = i; j < this.set.files.length; j++) this.results.delete(this.set.files[j].path);
+    this.validBefore = Math.min(this.validBefore, i + 1);
   }
 
+  /** The file's findings, linting it (and replaying the files before it) when needed. */
   result(path: string): FileLint | undefined {
+    this.lastLinted = [];
+    return this.compute(path, true);
+  }
+
+  /** The schema as it is before `path` runs (a copy). */
+  catalogBefore(path: string): Catalog | undefined {
+    const i = this.indexOf(path);
+    if (i === -1) return undefined;
+    this.replayTo(i);
+    return this.snapshots[i]!.clone();
+  }
+
+  private indexOf(path: string): number {
+    return this.set.files.findIndex((f) => f.path === path);
+  }
+
+  private compute(path: string, fresh: boolean): FileLint | undefined {
+    const cached = this.results.get(path);
+    if (cached) return cached;
+    const i = this.indexOf(path);
+    if (i === -1) return undefined;
+    if (fresh) this.lastLinted = [];
+    this.replayTo(i);
+    const after = this.lintAt(i);
+    if (this.validBefore === i + 1) {
+      this.snapshots[i + 1] = after;
+      this.validBefore = i + 2;
+    }
     return this.results.get(path);
   }
 
-  private relintFrom(index: number): FileLint[] {
-    const files = this.set.files;
-    const snapshot = index === 0 ? undefined : this.snapshots.get(files[index].path);
-    if (index > 0 && !snapshot) return this.relintFrom(0); // not replayed yet: start over
-    const catalog = snapshot ? snapshot.clone() : new Catalog();
-    const out: FileLint[] = [];
-    // Snapshot the catalog before each up file, then replay that one file.
-    for (let i = index; i < files.length; i++) {
-      const file = files[i];
-      if (file.role === 'up' || file.role === 'repeatable') this.snapshots.set(file.path, catalog.clone());
-      for (const r of lintSet(this.set, { ...this.opts, catalog, startAt: file.path, stopBefore: files[i + 1]?.path })) {
-        this.results.set(r.file.path, r);
-        out.push(r);
-      }
+  /** Make snapshots[i] valid by replaying files from the last valid snapshot. */
+  private replayTo(i: number): void {
+    while (this.validBefore <= i) {
+      const j = this.validBefore - 1;
+      this.snapshots[j + 1] = this.lintAt(j);
+      this.validBefore = j + 2;
     }
-    return out;
+  }
+
+  /** Lint files[i] on a copy of the catalog before it; returns the catalog after it. */
+  private lintAt(i: number): Catalog {
+    const file = this.set.files[i];
+    const catalog = this.snapshots[i]!.clone();
+    const cached = this.results.get(file.path);
+    // Down, verify and ignored files do not change the schema: nothing to replay.
+    if (cached && file.role !== 'up' && file.role !== 'repeatable') return catalog;
+    this.lastLinted.push(file.path);
+    for (const r of lintSet(this.set, { ...this.opts, catalog, startAt: file.path, stopBefore: this.set.files[i + 1]?.path })) this.results.set(r.file.path, r);
+    return catalog;
   }
 }

@@ -1,0 +1,63 @@
+// Engine results → LSP values. The engine knows nothing of LSP; this is the only translation.
+import {
+  CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic, type TextDocumentEdit, type TextEdit as LspTextEdit, type WorkspaceEdit,
+} from 'vscode-languageserver';
+import type { Finding, Fix } from '../../../shared/src/index';
+import type { LspDocument } from './document';
+
+export const SOURCE = 'pgsafe';
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.pgsafe`;
+
+/** Identifies a finding across requests (code action → resolve) for one document version. */
+export interface FindingKey {
+  rule: string;
+  start: number;
+  end: number;
+}
+
+export function toDiagnostic(doc: LspDocument, f: Finding): Diagnostic {
+  return {
+    range: doc.range(f.start, Math.max(f.end, f.start)),
+    severity: f.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    code: f.rule,
+    codeDescription: { href: f.docs },
+    source: SOURCE,
+    message: f.help ? `${f.message}\n${f.help}` : f.message,
+    relatedInformation: f.related.length
+      ? f.related.map((r) => ({ location: { uri: doc.uri, range: doc.range(r.start, r.end) }, message: r.message }))
+      : undefined,
+    data: { rule: f.rule, start: f.start, end: f.end } satisfies FindingKey,
+  };
+}
+
+export interface EditSupport {
+  documentChanges: boolean;
+}
+
+/** A WorkspaceEdit for engine edits of one document (versioned when the client supports it). */
+export function workspaceEdit(doc: LspDocument, fixes: readonly Fix[], support: EditSupport): WorkspaceEdit {
+  const edits: LspTextEdit[] = [];
+  for (const fix of fixes) for (const e of fix.edits) edits.push({ range: doc.range(e.start, e.end), newText: e.newText });
+  if (support.documentChanges) {
+    const change: TextDocumentEdit = { textDocument: { uri: doc.uri, version: doc.version }, edits };
+    return { documentChanges: [change] };
+  }
+  return { changes: { [doc.uri]: edits } };
+}
+
+/** Engine edits of several fixes that do not overlap (the first of overlapping ones wins). */
+export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
+  const taken: { start: number; end: number }[] = [];
+  const out: Fix[] = [];
+  for (const f of fixes) {
+    const clash = f.edits.some((e) => taken.some((t) => e.start < t.end && t.start < e.end || (e.start === e.end && e.start === t.start)));
+    if (clash || f.newFiles?.length) continue;
+    taken.push(...f.edits);
+    out.push(f);
+  }
+  return out;
+}
+
+export function quickFix(title: string, diagnostic: Diagnostic | undefined, data: unknown, preferred = false): CodeAction {
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: diagnostic ? [diagnostic] : undefined, isPreferred: preferred || undefined, data };
+}

@@ -1,0 +1,339 @@
+// The pgsafe language server: a thin layer over the engine. Documents → Workspace (engine) →
+// diagnostics, code actions, hover and the lock report, in the position encoding the client chose.
+import {
+  CodeActionKind, DidChangeConfigurationNotification, MessageType, ShowMessageNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
+  type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type DocumentDiagnosticReport, type Hover,
+  type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver';
+import { ensureParser, fileLockReport, ignoreForFile, ignoreForStatement, statementLockMarkdown, ENGINE_DIAGNOSTICS, type Finding, type LintResult } from '../../../shared/src/index';
+import { LspDocument, negotiateEncoding, type PositionEncoding } from './document';
+import { compatibleFixes, FIX_ALL_KIND, quickFix, toDiagnostic, workspaceEdit, type FindingKey } from './convert';
+import { MAX_LIVE_CHARS, uriToPath, Workspace } from './workspace';
+
+export const LOCK_REPORT_COMMAND = 'pgsafe.server.lockReport';
+const NOT_SUPPRESSIBLE = new Set([ENGINE_DIAGNOSTICS.syntaxError.id, ENGINE_DIAGNOSTICS.unusedSuppression.id, ENGINE_DIAGNOSTICS.unreadableFile.id]);
+
+interface ActionData {
+  uri: string;
+  version: number;
+  key: FindingKey;
+  /** Index into the finding's fixes, or an ignore action. */
+  action: number | 'ignore-statement' | 'ignore-file' | 'fix-all';
+}
+
+export function startServer(connection: Connection): void {
+  let encoding: PositionEncoding = 'utf-16';
+  let workspace = new Workspace([]);
+  let pullDiagnostics = false;
+  let refreshSupport = false;
+  let resolveEdits = false;
+  let documentChanges = false;
+  let configurationRequests = false;
+  let watchRegistration = false;
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const published = new Map<string, number>();
+  const reportedConfigErrors = new Set<string>();
+
+  const guard = <A extends unknown[], R>(name: string, fallback: R, fn: (...a: A) => R) => (...a: A): R => {
+    try {
+      return fn(...a);
+    } catch (e: any) {
+      connection.console.error(`pgsafe: ${name} failed: ${e?.stack ?? e}`);
+      return fallback;
+    }
+  };
+
+  connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
+    await ensureParser();
+    const caps = params.capabilities;
+    encoding = negotiateEncoding(caps.general?.positionEncodings);
+    pullDiagnostics = !!caps.textDocument?.diagnostic;
+    refreshSupport = !!caps.workspace?.diagnostics?.refreshSupport;
+    resolveEdits = !!caps.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
+    documentChanges = !!caps.workspace?.workspaceEdit?.documentChanges;
+    configurationRequests = !!caps.workspace?.configuration;
+    watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+    if (!roots.length && params.rootUri) {
+      const p = uriToPath(params.rootUri);
+      if (p) roots.push(p);
+    }
+    workspace = new Workspace(roots);
+    const init = params.initializationOptions as { settings?: unknown } | undefined;
+    if (init?.settings !== undefined) reportSettingsProblems(workspace.setSettings(init.settings));
+    return {
+      capabilities: {
+        positionEncoding: encoding,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        diagnosticProvider: pullDiagnostics ? { identifier: 'pgsafe', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
+        hoverProvider: true,
+        executeCommandProvider: { commands: [LOCK_REPORT_COMMAND] },
+      },
+      serverInfo: { name: 'pgsafe', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (configurationRequests) {
+      connection.client.register(DidChangeConfigurationNotification.type, { section: 'pgsafe' }).catch(() => undefined);
+      await pullSettings();
+    }
+    if (watchRegistration) {
+      connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: ['**/*.sql', '**/pgsafe.config.json', '**/sqitch.plan', '**/atlas.sum', '**/migration_lock.toml', '**/*.sql.conf', '**/meta/_journal.json', '**/metadata.toml', '**/package.json']
+          .map((globPattern) => ({ globPattern })),
+      }).catch(() => undefined);
+    }
+    refreshAll();
+  });
+
+  async function pullSettings(): Promise<void> {
+    try {
+      const s = await connection.workspace.getConfiguration('pgsafe');
+      if (s !== undefined && s !== null) reportSettingsProblems(workspace.setSettings(s));
+    } catch {
+      // the client does not answer: keep the settings we have
+    }
+  }
+
+  const notify = (type: MessageType, message: string) => void connection.sendNotification(ShowMessageNotification.type, { type, message });
+
+  function reportSettingsProblems(problems: readonly { key: string; message: string }[]): void {
+    if (problems.length) notify(MessageType.Warning, `pgsafe settings: ${problems.map((p) => `pgsafe.${p.key} ${p.message}`).join('; ')}`);
+  }
+
+  function reportConfigErrors(): void {
+    for (const [file, err] of workspace.config.errors) {
+      const msg = err.message;
+      if (reportedConfigErrors.has(msg)) continue;
+      reportedConfigErrors.add(msg);
+      notify(MessageType.Error, `pgsafe: ${file} is invalid, using defaults and settings until it is fixed: ${msg}`);
+    }
+  }
+
+  function lint(doc: LspDocument): LintResult | undefined {
+    if (doc.text.length > MAX_LIVE_CHARS) return undefined;
+    const r = workspace.lint(doc);
+    reportConfigErrors();
+    return r;
+  }
+
+  function diagnosticsFor(doc: LspDocument): Diagnostic[] {
+    const result = lint(doc);
+    if (!result) {
+      return [{
+        range: doc.range(0, 0), severity: 3, source: 'pgsafe', code: 'file-too-large',
+        message: `pgsafe does not check files over ${MAX_LIVE_CHARS / 1e6} million characters while you type (this one has ${(doc.text.length / 1e6).toFixed(1)} million). Run \`pgsafe check\` on it instead.`,
+      }];
+    }
+    return result.findings.map((f) => toDiagnostic(doc, f));
+  }
+
+  function publish(uri: string): void {
+    const doc = workspace.docs.get(uri);
+    if (!doc || pullDiagnostics) return;
+    const version = doc.version;
+    const diagnostics = diagnosticsFor(doc);
+    // Never publish over a newer version's diagnostics.
+    if ((published.get(uri) ?? -Infinity) > version) return;
+    published.set(uri, version);
+    connection.sendDiagnostics({ uri, version, diagnostics });
+  }
+
+  function schedule(uri: string, delay = 8): void {
+    pending.add(uri);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, delay);
+  }
+
+  const publishOne = guard('publishing diagnostics', undefined, publish);
+  function flush(): void {
+    timer = undefined;
+    const uris = [...pending];
+    pending.clear();
+    for (const uri of uris) publishOne(uri);
+  }
+
+  /** Something outside the documents changed: every open document's findings may have. */
+  function refreshAll(): void {
+    if (pullDiagnostics) {
+      if (refreshSupport) connection.languages.diagnostics.refresh().catch(() => undefined);
+      return;
+    }
+    for (const uri of workspace.docs.keys()) pending.add(uri);
+    schedule('', 8);
+    pending.delete('');
+  }
+
+  connection.onDidOpenTextDocument(guard('didOpen', undefined, (p) => {
+    const d = p.textDocument;
+    if (typeof d?.uri !== 'string' || typeof d.text !== 'string') throw new Error('didOpen without a uri and text');
+    const doc = new LspDocument(d.uri, d.version, d.text, d.languageId, encoding);
+    workspace.open(doc);
+    schedule(d.uri, 0);
+  }));
+
+  connection.onDidChangeTextDocument(guard('didChange', undefined, (p) => {
+    const doc = workspace.docs.get(p.textDocument.uri);
+    if (!doc) return;
+    const before = workspace.generation;
+    doc.update(p.contentChanges, p.textDocument.version ?? doc.version + 1);
+    workspace.changed(doc);
+    schedule(doc.uri);
+    if (workspace.generation !== before) refreshOthers(doc.uri);
+  }));
+
+  function refreshOthers(except: string): void {
+    if (pullDiagnostics) {
+      if (refreshSupport) connection.languages.diagnostics.refresh().catch(() => undefined);
+      return;
+    }
+    for (const uri of workspace.docs.keys()) if (uri !== except) pending.add(uri);
+  }
+
+  connection.onDidCloseTextDocument(guard('didClose', undefined, (p) => {
+    workspace.close(p.textDocument.uri);
+    published.delete(p.textDocument.uri);
+    if (!pullDiagnostics) connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
+    refreshAll();
+  }));
+
+  connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, (p) => {
+    const s = (p.settings as { pgsafe?: unknown } | null | undefined)?.pgsafe;
+    if (s !== undefined) {
+      reportSettingsProblems(workspace.setSettings(s));
+      reportedConfigErrors.clear();
+      refreshAll();
+      connection.sendNotification('pgsafe/contextChanged');
+    } else if (configurationRequests) {
+      void pullSettings().then(() => {
+        reportedConfigErrors.clear();
+        refreshAll();
+        connection.sendNotification('pgsafe/contextChanged');
+      });
+    }
+  }));
+
+  connection.onDidChangeWatchedFiles(guard('didChangeWatchedFiles', undefined, (p) => {
+    let touched = false;
+    for (const c of p.changes) {
+      const path = uriToPath(c.uri);
+      if (!path) continue;
+      // An open document's editor text wins over the disk.
+      if ([...workspace.docs.keys()].includes(c.uri) && c.type === FileChangeType.Changed) continue;
+      workspace.diskChanged(path, c.type === FileChangeType.Created ? 'created' : c.type === FileChangeType.Deleted ? 'deleted' : 'changed');
+      if (path.endsWith('pgsafe.config.json')) reportedConfigErrors.clear();
+      touched = true;
+    }
+    if (touched) {
+      refreshAll();
+      connection.sendNotification('pgsafe/contextChanged');
+    }
+  }));
+
+  connection.languages.diagnostics.on(guard('textDocument/diagnostic', { kind: 'full', items: [] } as DocumentDiagnosticReport, (p) => {
+    const doc = workspace.docs.get(p.textDocument.uri);
+    if (!doc) return { kind: 'full', items: [] };
+    const resultId = `${doc.version}:${workspace.generation}`;
+    if (p.previousResultId === resultId && workspace.cached(doc.uri)) return { kind: 'unchanged', resultId };
+    return { kind: 'full', resultId, items: diagnosticsFor(doc) };
+  }));
+
+  function findingAt(result: LintResult, key: FindingKey): Finding | undefined {
+    return result.findings.find((f) => f.rule === key.rule && f.start === key.start && f.end === key.end);
+  }
+
+  connection.onCodeAction(guard('codeAction', [] as CodeAction[], (p: CodeActionParams) => {
+    const doc = workspace.docs.get(p.textDocument.uri);
+    if (!doc) return [];
+    const result = lint(doc);
+    if (!result) return [];
+    const only = p.context.only;
+    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
+    const from = doc.offsetAt(p.range.start);
+    const to = doc.offsetAt(p.range.end);
+    const actions: CodeAction[] = [];
+    const make = (title: string, f: Finding, action: ActionData['action'], preferred = false): CodeAction => {
+      const key: FindingKey = { rule: f.rule, start: f.start, end: f.end };
+      const a = quickFix(title, toDiagnostic(doc, f), { uri: doc.uri, version: doc.version, key, action } satisfies ActionData, preferred);
+      return resolveEdits ? a : resolveAction(a);
+    };
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const f of result.findings) {
+        if (f.end < from || f.start > to) continue;
+        f.fixes.forEach((fix, i) => actions.push(make(fix.title, f, i, fix.preferred ?? i === 0)));
+        if (NOT_SUPPRESSIBLE.has(f.rule)) continue;
+        if (f.statementIndex !== undefined) actions.push(make(`Ignore ${f.rule} for this statement`, f, 'ignore-statement'));
+        actions.push(make(`Ignore ${f.rule} for this file`, f, 'ignore-file'));
+      }
+    }
+    if (only?.some((o) => FIX_ALL_KIND === o || FIX_ALL_KIND.startsWith(o + '.'))) {
+      const fixable = result.findings.filter((f) => f.fixes.some((x) => x.preferred));
+      if (fixable.length) {
+        const first = fixable[0];
+        const a: CodeAction = { title: 'Fix all pgsafe findings that have a preferred fix', kind: FIX_ALL_KIND, data: { uri: doc.uri, version: doc.version, key: { rule: first.rule, start: first.start, end: first.end }, action: 'fix-all' } satisfies ActionData };
+        actions.push(resolveEdits ? a : resolveAction(a));
+      }
+    }
+    return actions;
+  }));
+
+  function resolveAction(action: CodeAction): CodeAction {
+    const data = action.data as ActionData | undefined;
+    if (!data) return action;
+    const doc = workspace.docs.get(data.uri);
+    if (!doc || doc.version !== data.version) return action; // stale: no edit rather than a wrong one
+    const result = lint(doc);
+    if (!result) return action;
+    if (data.action === 'fix-all') {
+      const preferred = result.findings.flatMap((f) => f.fixes.filter((x) => x.preferred));
+      return { ...action, edit: workspaceEdit(doc, compatibleFixes(preferred), { documentChanges }) };
+    }
+    const f = findingAt(result, data.key);
+    if (!f) return action;
+    if (typeof data.action === 'number') {
+      const fix = f.fixes[data.action];
+      return fix ? { ...action, edit: workspaceEdit(doc, [fix], { documentChanges }) } : action;
+    }
+    if (data.action === 'ignore-file') return { ...action, edit: workspaceEdit(doc, [ignoreForFile(doc.text, result.split, f.rule)], { documentChanges }) };
+    const stmt = f.statementIndex !== undefined ? result.split.statements[f.statementIndex] : undefined;
+    return stmt ? { ...action, edit: workspaceEdit(doc, [ignoreForStatement(doc.text, stmt, f.rule)], { documentChanges }) } : action;
+  }
+
+  connection.onCodeActionResolve(guard('codeAction/resolve', undefined as unknown as CodeAction, (a: CodeAction) => resolveAction(a)));
+
+  connection.onHover(guard('hover', null as Hover | null, (p) => {
+    const doc = workspace.docs.get(p.textDocument.uri);
+    if (!doc) return null;
+    const result = lint(doc);
+    if (!result) return null;
+    const at = doc.offsetAt(p.position);
+    const stmt = result.split.statements.find((s) => at >= s.start && at <= (s.terminator ?? s.end));
+    if (!stmt) return null;
+    const value = statementLockMarkdown(stmt, result.statementInfo?.[stmt.index], result.findings);
+    return { contents: { kind: 'markdown', value }, range: doc.range(stmt.start, stmt.terminator !== undefined ? stmt.terminator + 1 : stmt.end) };
+  }));
+
+  connection.onExecuteCommand(guard('executeCommand', undefined as unknown, (p) => {
+    if (p.command !== LOCK_REPORT_COMMAND) return undefined;
+    const uri = String(p.arguments?.[0] ?? '');
+    const doc = workspace.docs.get(uri);
+    if (!doc) return { markdown: `# Lock report\n\n${uri || 'No document'} is not open in the editor.\n` };
+    const result = lint(doc);
+    if (!result) return { markdown: `# Lock report\n\nThe file is too large to analyse in the editor; run \`pgsafe check\` on it.\n` };
+    const name = uriToPath(uri) ?? uri;
+    return { markdown: fileLockReport(name, doc.text, result.split.statements, result.statementInfo ?? [], result.findings) };
+  }));
+
+  connection.onRequest('pgsafe/context', guard('pgsafe/context', null as unknown, (p: { uri: string }) => {
+    const doc = workspace.docs.get(p?.uri);
+    const path = uriToPath(p?.uri ?? '');
+    if (!path) return { framework: 'plain', pgVersion: workspace.config.configFor('untitled.sql').pgVersion, transaction: 'not a file on disk' };
+    const ctx = workspace.project.context(path, doc?.text);
+    return { framework: ctx.framework, pgVersion: ctx.pgVersion, transaction: ctx.transaction, evidence: ctx.evidence, setRoot: ctx.set?.root, configFile: ctx.config.source };
+  }));
+
+  connection.listen();
+}

@@ -1,0 +1,157 @@
+// The server's view of the workspace: open documents, the file system under them (disk texts
+// cached until a watcher says they changed), configuration, and the migration sets (replayed
+// lazily). Lint results are cached per document version.
+import { fileURLToPath } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import {
+  ConfigResolver, ProjectIndex, knownRuleIds, lintTextSync, nodeFs, normalizeSettings, overlayFs,
+  type ConfigSettings, type LintResult, type ProjectFs, type SettingsProblem,
+} from '../../../shared/src/index';
+import type { LspDocument } from './document';
+
+/** Larger documents are not linted while typing (a message says so; `pgsafe check` still works). */
+export const MAX_LIVE_CHARS = 4_000_000;
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Disk reads cached until `forget` (file watcher) says the file changed. */
+class DiskCache implements ProjectFs {
+  private texts = new Map<string, string | undefined>();
+  list(dir: string) {
+    return nodeFs.list(dir);
+  }
+  exists(p: string) {
+    return this.texts.has(p) ? this.texts.get(p) !== undefined || nodeFs.exists(p) : nodeFs.exists(p);
+  }
+  readText(p: string) {
+    if (!this.texts.has(p)) this.texts.set(p, nodeFs.readText(p));
+    return this.texts.get(p);
+  }
+  forget(p: string) {
+    this.texts.delete(p);
+  }
+  clear() {
+    this.texts.clear();
+  }
+}
+
+export interface CachedLint {
+  version: number;
+  result: LintResult;
+  /** Lint results are also keyed by a generation that workspace-wide changes bump. */
+  generation: number;
+}
+
+export class Workspace {
+  readonly docs = new Map<string, LspDocument>();
+  private readonly openTexts = new Map<string, string>();
+  private readonly disk = new DiskCache();
+  private readonly overlay = overlayFs(this.disk, this.openTexts);
+  /** Files over the live limit are left out of replays too (as if unreadable), so they cannot stall typing elsewhere. */
+  readonly fs: ProjectFs = {
+    list: (d) => this.overlay.list(d),
+    exists: (p) => this.overlay.exists(p),
+    readText: (p) => {
+      const t = this.overlay.readText(p);
+      return t !== undefined && t.length > MAX_LIVE_CHARS ? undefined : t;
+    },
+  };
+  readonly known = knownRuleIds();
+  readonly config: ConfigResolver;
+  project: ProjectIndex;
+  private cache = new Map<string, CachedLint>();
+  /** Bumped when something outside a document (settings, config, another file) may change its findings. */
+  generation = 0;
+  settingsProblems: SettingsProblem[] = [];
+
+  constructor(private readonly roots: readonly string[]) {
+    this.config = new ConfigResolver(this.known);
+    this.project = new ProjectIndex(this.fs, (p) => this.config.configFor(p));
+  }
+
+  /** Apply editor settings; returns the problems found in them. */
+  setSettings(raw: unknown): SettingsProblem[] {
+    const { settings, problems } = normalizeSettings(raw, this.known);
+    if (settings.configPath && !isAbsolute(settings.configPath)) settings.configPath = resolve(this.roots[0] ?? process.cwd(), settings.configPath);
+    this.config.setSettings(settings as ConfigSettings);
+    this.settingsProblems = problems;
+    this.invalidateAll();
+    return problems;
+  }
+
+  invalidateAll(): void {
+    this.config.clear();
+    this.project.reset();
+    this.generation++;
+  }
+
+  open(doc: LspDocument): void {
+    this.docs.set(doc.uri, doc);
+    const path = uriToPath(doc.uri);
+    if (path) {
+      const wasOnDisk = this.disk.exists(path);
+      this.openTexts.set(path, doc.text);
+      if (wasOnDisk) this.project.fileChanged(path);
+      else this.project.structureChanged(path);
+      this.generation++;
+    }
+  }
+
+  changed(doc: LspDocument): void {
+    const path = uriToPath(doc.uri);
+    if (!path) return;
+    this.openTexts.set(path, doc.text);
+    this.project.fileChanged(path);
+    // Later files of the same set see a different schema now.
+    if (this.project.dependents(path).length > 1) this.generation++;
+  }
+
+  close(uri: string): void {
+    this.docs.delete(uri);
+    this.cache.delete(uri);
+    const path = uriToPath(uri);
+    if (path && this.openTexts.delete(path)) {
+      this.disk.forget(path);
+      this.project.fileChanged(path);
+      this.generation++;
+    }
+  }
+
+  /** A watched file changed on disk. */
+  diskChanged(path: string, kind: 'created' | 'changed' | 'deleted'): void {
+    this.disk.forget(path);
+    if (path.endsWith('pgsafe.config.json')) {
+      this.invalidateAll();
+      return;
+    }
+    if (kind === 'changed' && path.endsWith('.sql')) this.project.fileChanged(path);
+    else this.project.structureChanged(path);
+    this.generation++;
+  }
+
+  /** Findings for the document's current version (cached). */
+  lint(doc: LspDocument): LintResult {
+    const hit = this.cache.get(doc.uri);
+    if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.result;
+    const result = this.compute(doc);
+    this.cache.set(doc.uri, { version: doc.version, result, generation: this.generation });
+    return result;
+  }
+
+  cached(uri: string): CachedLint | undefined {
+    return this.cache.get(uri);
+  }
+
+  private compute(doc: LspDocument): LintResult {
+    const path = uriToPath(doc.uri);
+    if (!path) return lintTextSync(doc.text, { path: doc.uri, config: this.config.configFor(resolve(this.roots[0] ?? process.cwd(), 'untitled.sql')), collectStatementInfo: true });
+    return this.project.lint(path, doc.text);
+  }
+}

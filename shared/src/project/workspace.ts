@@ -1,0 +1,89 @@
+// A workspace of migration sets kept up to date while files change (the language server's model).
+// Each set is replayed lazily through an IncrementalSet; a file outside any set is linted alone.
+import { lintTextSync, type LintResult } from '../engine';
+import type { PgsafeConfig } from '../config/types';
+import { loadSet, setRootOf } from './discover';
+import type { ProjectFs } from './fs';
+import { IncrementalSet } from './lint';
+import { transactionPlan } from './transactions';
+import type { DetectedFramework, MigrationSet } from './types';
+
+export interface FileContext {
+  /** The migration set the file belongs to, when it is one of its files. */
+  set?: MigrationSet;
+  framework: DetectedFramework | 'plain';
+  evidence: string;
+  pgVersion: number;
+  /** One sentence: how the runner sends this file (transaction or not). */
+  transaction: string;
+  config: PgsafeConfig;
+}
+
+export class ProjectIndex {
+  private sets = new Map<string, IncrementalSet>();
+
+  constructor(private readonly fs: ProjectFs, private readonly configFor: (path: string) => PgsafeConfig) {}
+
+  /** The incremental set `path` belongs to, loading it on first use. */
+  setOf(path: string): IncrementalSet | undefined {
+    const root = setRootOf(path, this.fs);
+    let inc = this.sets.get(root);
+    if (!inc) {
+      const fw = this.configFor(path).framework;
+      inc = new IncrementalSet(loadSet(root, this.fs, fw === 'auto' ? undefined : fw), {
+        fs: this.fs,
+        configFor: this.configFor,
+        collectStatementInfo: true,
+      });
+      this.sets.set(root, inc);
+    }
+    return inc.set.files.some((f) => f.path === path) ? inc : undefined;
+  }
+
+  /** Findings for `path` whose current text is `text`, in the context of its migration set. */
+  lint(path: string, text: string): LintResult {
+    const inc = this.setOf(path);
+    const r = inc?.result(path)?.result;
+    if (r) return r;
+    return lintTextSync(text, { path, config: this.configFor(path), collectStatementInfo: true });
+  }
+
+  context(path: string, text: string | undefined): FileContext {
+    const config = this.configFor(path);
+    const set = this.setOf(path)?.set;
+    const framework = config.framework !== 'auto' ? config.framework : set?.framework ?? 'plain';
+    const plan = transactionPlan(framework, path, text ?? '', this.fs);
+    return {
+      set, framework, pgVersion: config.pgVersion, config,
+      evidence: config.framework !== 'auto' ? 'set in the configuration' : set?.evidence ?? 'not part of a migrations folder pgsafe recognises',
+      transaction: plan.reason,
+    };
+  }
+
+  /** The file's text changed (editor or disk): it and the files after it are linted again on demand. */
+  fileChanged(path: string): void {
+    for (const inc of this.sets.values()) inc.changed(path);
+  }
+
+  /** Files were created, deleted or renamed, or a framework file changed: forget the affected sets. */
+  structureChanged(path: string): void {
+    for (const [root, inc] of this.sets) {
+      if (path.startsWith(root + '/') || path === root || root.startsWith(path + '/') || inc.set.files.some((f) => f.path === path)) this.sets.delete(root);
+    }
+  }
+
+  /** Configuration changed: every set is rebuilt on demand. */
+  reset(): void {
+    this.sets.clear();
+  }
+
+  /** Paths of all files of loaded sets whose results depend on `path` (it and later files). */
+  dependents(path: string): string[] {
+    const out: string[] = [];
+    for (const inc of this.sets.values()) {
+      const i = inc.set.files.findIndex((f) => f.path === path);
+      if (i !== -1) out.push(...inc.set.files.slice(i).map((f) => f.path));
+    }
+    return out;
+  }
+}
