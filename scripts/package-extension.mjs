@@ -4,6 +4,7 @@
 //      `npm run build`), the injection grammar and the config JSON schema into client/
 //   3. runs `vsce package` in client/ and writes pgsafe-vscode-<version>.vsix at the repo root.
 // With --no-vsix it stops after step 2: client/ is then loadable as an extensionDevelopmentPath.
+// --no-typecheck skips `tsc -p client/tsconfig.json`; --server-dir <dir> takes the server from <dir>.
 // `npm run package` runs scripts/build.mjs first.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -23,6 +24,16 @@ for (const f of ['server.js', 'libpg-query.wasm']) {
   if (!existsSync(join(serverDir, f))) {
     console.error(`package-extension: ${join(serverDir, f)} is missing — run \`npm run build\` first (it bundles the language server).`);
     process.exit(2);
+  }
+}
+
+// esbuild does not type-check; the client is not part of the root tsconfig (it needs @types/vscode).
+if (!argv.includes('--no-typecheck')) {
+  try {
+    execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', join(clientDir, 'tsconfig.json')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    console.error('package-extension: client/src does not type-check (tsc -p client/tsconfig.json)');
+    process.exit(1);
   }
 }
 

@@ -18,6 +18,8 @@ export interface MigrationContext {
   pgVersion: number;
   transaction: string;
   setRoot?: string;
+  /** Why this framework was detected (when the server says). */
+  evidence?: string;
 }
 
 /** The extension's exports (used by the editor tests; stable enough for other extensions). */
@@ -122,7 +124,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pgsafe
         }
         status.text = `pgsafe: ${ctx.framework} · PG ${ctx.pgVersion}`;
         const tip = new vscode.MarkdownString(undefined, true);
-        tip.appendMarkdown(`**pgsafe** — framework \`${ctx.framework}\`, PostgreSQL ${ctx.pgVersion}, transaction: ${ctx.transaction}`);
+        tip.appendMarkdown(`**pgsafe** — framework \`${ctx.framework}\`${ctx.evidence ? ` (${ctx.evidence})` : ''}, PostgreSQL ${ctx.pgVersion}`);
+        tip.appendMarkdown(`\n\nTransaction: ${ctx.transaction}`);
         if (ctx.setRoot) tip.appendMarkdown(`\n\nMigration folder: \`${ctx.setRoot}\``);
         tip.appendMarkdown('\n\nClick for the lock report of this file.');
         status.tooltip = tip;

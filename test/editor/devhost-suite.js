@@ -30,7 +30,8 @@ async function waitFor(what, timeoutMs, fn) {
 }
 const codeOf = (d) => (d.code && typeof d.code === 'object' ? d.code.value : d.code);
 const pgsafeDiags = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'pgsafe');
-const describe = (uri) => pgsafeDiags(uri).map((d) => `${d.range.start.line}:${d.range.start.character} ${codeOf(d)} ${d.message}`).join(' | ');
+/** The file's pgsafe diagnostics as "line:col code" (full: with the message). */
+const describe = (uri, full) => pgsafeDiags(uri).map((d) => `${d.range.start.line}:${d.range.start.character} ${codeOf(d)}${full ? ` ${d.message}` : ''}`).join(' | ');
 
 exports.run = async function run() {
   const started = Date.now();
@@ -43,7 +44,7 @@ exports.run = async function run() {
       const note = await fn();
       results.push({ name, ok: true, ms: Date.now() - t, note: note || undefined });
     } catch (e) {
-      results.push({ name, ok: false, ms: Date.now() - t, error: String((e && e.stack) || e), diagnostics: uri ? describe(uri) : undefined });
+      results.push({ name, ok: false, ms: Date.now() - t, error: String((e && e.stack) || e), diagnostics: uri ? describe(uri, true) : undefined });
     }
     flush(false);
   };

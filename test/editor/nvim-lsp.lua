@@ -17,11 +17,14 @@ local function diags_with(code)
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do if code_of(d) == code then table.insert(out, d) end end
   return out
 end
-local function summary()
+-- The buffer's diagnostics as "line:col code" (full = with source and message).
+local function summary(full)
   local out = {}
   if not bufnr then return out end
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    table.insert(out, string.format('%d:%d %s [%s] %s', d.lnum, d.col, tostring(code_of(d)), tostring(d.source), d.message))
+    local s = string.format('%d:%d %s', d.lnum, d.col, tostring(code_of(d)))
+    if full then s = s .. string.format(' [%s] %s', tostring(d.source), d.message) end
+    table.insert(out, s)
   end
   return out
 end
@@ -90,7 +93,7 @@ local ok, err = pcall(function()
   local above = lines[at - 1]
   assert(above:match('^%s*%-%- pgsafe%-ignore ' .. INDEX_RULE:gsub('%-', '%%-')),
     'expected "-- pgsafe-ignore ' .. INDEX_RULE .. '" above the statement, buffer is: ' .. vim.inspect(lines))
-  step('applied', vim.inspect(lines))
+  step('applied', table.concat(lines, ' / '))
 
   -- 4. the diagnostic goes away after didChange; the other stays
   assert(vim.wait(10000, function() return #diags_with(INDEX_RULE) == 0 end, 20), INDEX_RULE .. ' still reported 10 s after the ignore comment')
@@ -107,6 +110,6 @@ local ok, err = pcall(function()
 end)
 
 local f = assert(io.open(results, 'w'))
-f:write(vim.fn.json_encode({ ok = ok, error = ok and vim.NIL or tostring(err), steps = steps, diagnostics = summary(), ms = ms() }))
+f:write(vim.fn.json_encode({ ok = ok, error = ok and vim.NIL or tostring(err), steps = steps, diagnostics = summary(true), ms = ms() }))
 f:close()
 if ok then vim.cmd('qa!') else vim.cmd('cq 1') end
