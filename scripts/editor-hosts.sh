@@ -49,9 +49,9 @@ tar czf "$TMPDIR/vscode-ripgrep-cache-1.15.11/ripgrep-v13.0.0-10-x86_64-unknown-
 export npm_config_unsafe_perm=true npm_config_yes=true npm_config_fund=false npm_config_audit=false
 cd "$HOSTS"
 if [ -f package-lock.json ]; then
-  npm ci --foreground-scripts --loglevel=error
+  npm ci --loglevel=error
 else
-  npm install --foreground-scripts --loglevel=error
+  npm install --loglevel=error
   cp package-lock.json "$SRC/package-lock.json"
   want="$(hash_manifest)"
 fi
