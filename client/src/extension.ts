@@ -20,6 +20,8 @@ export interface MigrationContext {
   setRoot?: string;
   /** Why this framework was detected (when the server says). */
   evidence?: string;
+  /** The pgsafe.config.json that applies, if any. */
+  configFile?: string;
 }
 
 /** The extension's exports (used by the editor tests; stable enough for other extensions). */
@@ -127,6 +129,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pgsafe
         tip.appendMarkdown(`**pgsafe** — framework \`${ctx.framework}\`${ctx.evidence ? ` (${ctx.evidence})` : ''}, PostgreSQL ${ctx.pgVersion}`);
         tip.appendMarkdown(`\n\nTransaction: ${ctx.transaction}`);
         if (ctx.setRoot) tip.appendMarkdown(`\n\nMigration folder: \`${ctx.setRoot}\``);
+        if (ctx.configFile) tip.appendMarkdown(`\n\nConfiguration: \`${ctx.configFile}\` (wins over the pgsafe.* settings)`);
         tip.appendMarkdown('\n\nClick for the lock report of this file.');
         status.tooltip = tip;
         status.backgroundColor = undefined;
