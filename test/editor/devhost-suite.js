@@ -136,6 +136,16 @@ exports.run = async function run() {
     await waitFor(() => `${COLUMN_RULE} gone after turning it off (have: ${describe(uri)})`, 10000, () => !pgsafeDiags(uri).some((d) => codeOf(d) === COLUMN_RULE));
   });
 
+  await test('a pgsafe.config.json wins over the settings (picked up by the file watcher)', async () => {
+    await vscode.window.showTextDocument(doc);
+    fs.writeFileSync(path.join(path.dirname(cfg.migration), 'pgsafe.config.json'), JSON.stringify({ pgVersion: 14 }) + '\n');
+    await waitFor(() => `status bar "pgsafe: goose · PG 14" (have ${JSON.stringify(api.statusBar())})`, 15000, async () => {
+      await api.contextSettled();
+      return api.statusBar().text === 'pgsafe: goose · PG 14';
+    });
+    return api.statusBar().tooltip.split('\n').filter((l) => /Configuration/.test(l)).join(' ');
+  });
+
   flush(true);
   if (results.some((r) => !r.ok)) throw new Error(`${results.filter((r) => !r.ok).length} test(s) failed`);
 };
