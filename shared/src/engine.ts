@@ -10,7 +10,7 @@ import { defaultConfig, type PgsafeConfig } from './config/types';
 import { embeddedStatements } from './parse/embedded';
 import { ensureParser } from './parse/pgquery';
 import { directionFromPath } from './parse/sections';
-import { splitStatements, type SplitResult } from './parse/split';
+import { splitStatements, type ParseCache, type SplitResult } from './parse/split';
 import type { Statement } from './parse/statement';
 import { allRules } from './rules/index';
 import type { Finding, Fix, Rule, RuleMeta, RuleReport, Severity } from './rules/types';
@@ -28,6 +28,8 @@ export interface LintOptions {
   direction?: 'up' | 'down' | 'verify';
   /** Record what each statement locks and the transaction it runs in (hover, lock reports). */
   collectStatementInfo?: boolean;
+  /** Reuse the parse of unchanged pieces of this file's previous version (language server). */
+  parseCache?: ParseCache;
 }
 
 /** What one statement does to the database, as the rules saw it. */
@@ -108,7 +110,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const path = options.path ?? '<stdin>';
   const config = options.config ?? defaultConfig();
   const pathDirection = options.direction ?? directionFromPath(path);
-  const split = splitStatements(text, pathDirection === 'up' || pathDirection === undefined ? 'up' : 'down');
+  const split = splitStatements(text, pathDirection === 'up' || pathDirection === undefined ? 'up' : 'down', options.parseCache);
   const findings: Finding[] = [];
   const push = (meta: RuleMeta, severity: Severity, r: RuleReport, stmt: Statement | undefined, fixes: Fix[] = []) => {
     findings.push({

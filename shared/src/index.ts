@@ -26,3 +26,4 @@ export { ignoreForStatement, ignoreForFile } from './fixes/suppression';
 export type { Fix, TextEdit, Related } from './rules/types';
 export type { Statement } from './parse/statement';
 export type { SplitResult } from './parse/split';
+export { ParseCache } from './parse/split';

@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import {
-  ConfigResolver, ProjectIndex, knownRuleIds, lintTextSync, nodeFs, normalizeSettings, overlayFs,
+  ConfigResolver, ParseCache, ProjectIndex, knownRuleIds, lintTextSync, nodeFs, normalizeSettings, overlayFs,
   type ConfigSettings, type LintResult, type ProjectFs, type SettingsProblem,
 } from '../../../shared/src/index';
 import type { LspDocument } from './document';
@@ -67,13 +67,15 @@ export class Workspace {
   readonly config: ConfigResolver;
   project: ProjectIndex;
   private cache = new Map<string, CachedLint>();
+  /** Per open document: the parse of its previous version's pieces (an edit re-parses only what it touched). */
+  private readonly parseCaches = new Map<string, ParseCache>();
   /** Bumped when something outside a document (settings, config, another file) may change its findings. */
   generation = 0;
   settingsProblems: SettingsProblem[] = [];
 
   constructor(private readonly roots: readonly string[]) {
     this.config = new ConfigResolver(this.known);
-    this.project = new ProjectIndex(this.fs, (p) => this.config.configFor(p));
+    this.project = new ProjectIndex(this.fs, (p) => this.config.configFor(p), (p) => this.parseCaches.get(p));
   }
 
   /** Apply editor settings; returns the problems found in them. */
@@ -98,6 +100,7 @@ export class Workspace {
     if (path) {
       const wasOnDisk = this.disk.exists(path);
       this.openTexts.set(path, doc.text);
+      this.parseCaches.set(path, new ParseCache());
       if (wasOnDisk) this.project.fileChanged(path);
       else this.project.structureChanged(path);
       this.generation++;
@@ -117,6 +120,7 @@ export class Workspace {
     this.docs.delete(uri);
     this.cache.delete(uri);
     const path = uriToPath(uri);
+    if (path) this.parseCaches.delete(path);
     if (path && this.openTexts.delete(path)) {
       this.disk.forget(path);
       this.project.fileChanged(path);

@@ -4,7 +4,7 @@
 // by same-length identifiers, and every statement is parsed on its own, so one syntax error marks
 // one statement and the rest of the file is still checked.
 import { ByteMap, advanceCodePoints } from './offsets';
-import { parseSql, scanSql, type Token, type RawParsed } from './pgquery';
+import { parseSql, scanSql, type Token, type RawParsed, type ParseOutcome } from './pgquery';
 import { layoutSections, type Section, type SectionLayout, type Direction } from './sections';
 import type { Statement } from './statement';
 import { skipTrivia, trimEnd, type Comment } from './trivia';
@@ -34,7 +34,49 @@ interface Chunk {
   block?: number;
 }
 
-export function splitStatements(text: string, defaultDirection: Direction = 'up'): SplitResult {
+/**
+ * Parse results of the pieces of a document's previous version, so an edit re-parses only the
+ * pieces it touched (the language server keeps one per open document). Parse trees are shared
+ * between versions: nothing may mutate them.
+ */
+export class ParseCache {
+  private prev = new Map<string, ParseOutcome>();
+  private next = new Map<string, ParseOutcome>();
+  hits = 0;
+  misses = 0;
+
+  parse(text: string): ParseOutcome {
+    let r = this.next.get(text) ?? this.prev.get(text);
+    if (r) this.hits++;
+    else {
+      r = parseSql(text);
+      this.misses++;
+    }
+    this.next.set(text, r);
+    return r;
+  }
+
+  /** One document version is done: keep only the pieces it used. */
+  rotate(): void {
+    this.prev = this.next;
+    this.next = new Map();
+  }
+}
+
+let activeCache: ParseCache | undefined;
+const parse = (t: string): ParseOutcome => (activeCache ? activeCache.parse(t) : parseSql(t));
+
+export function splitStatements(text: string, defaultDirection: Direction = 'up', cache?: ParseCache): SplitResult {
+  activeCache = cache;
+  try {
+    return splitAll(text, defaultDirection);
+  } finally {
+    activeCache = undefined;
+    cache?.rotate();
+  }
+}
+
+function splitAll(text: string, defaultDirection: Direction): SplitResult {
   const layout = layoutSections(text, defaultDirection);
   const notes: SourceNote[] = [];
   const statements: Statement[] = [];
@@ -110,7 +152,7 @@ function splitChunk(text: string, chunk: Chunk, out: Statement[], notes: SourceN
   const chunkText = text.slice(chunk.start, chunk.end);
   if (skipTrivia(chunkText, 0, chunkText.length) === chunkText.length) return; // comments only
   if (chunkText.length > 2 * PIECE_CHARS && parseInPieces(text, chunk, chunkText, out)) return;
-  const whole = parseSql(chunkText);
+  const whole = parse(chunkText);
   if (whole.ok) {
     fromParse(text, chunk, chunkText, whole.result, out, []);
     return;
@@ -130,7 +172,7 @@ function splitChunk(text: string, chunk: Chunk, out: Statement[], notes: SourceN
   for (const p of placeholders) notes.push({ kind: 'psql-variable', start: chunk.start + p.start, end: chunk.start + p.end, text: chunkText.slice(p.start, p.end) });
 
   if (parseText !== chunkText) {
-    const retry = parseSql(parseText);
+    const retry = parse(parseText);
     if (retry.ok) {
       fromParse(text, chunk, parseText, retry.result, out, placeholders);
       return;
@@ -163,7 +205,7 @@ function parseInPieces(text: string, chunk: Chunk, chunkText: string, out: State
     }
     const pieceText = chunkText.slice(pos, end);
     if (skipTrivia(pieceText, 0, pieceText.length) < pieceText.length) {
-      const r = parseSql(pieceText);
+      const r = parse(pieceText);
       if (!r.ok) return false;
       pieces.push({ start: pos, end, result: r.result });
     }
@@ -334,7 +376,7 @@ function parsePiece(
 ): void {
   const base = chunk.start;
   const pieceText = parseText.slice(s0, e0);
-  const r = parseSql(pieceText);
+  const r = parse(pieceText);
   if (r.ok && r.result.stmts.length > 0) {
     const map = new ByteMap(pieceText);
     const loc = (l: number | undefined) => base + s0 + map.toIndex(l ?? 0);

@@ -5,6 +5,7 @@ import { basename, relative, sep } from 'node:path';
 import { Catalog } from '../context/catalog';
 import { lintTextSync, type LintResult } from '../engine';
 import type { PgsafeConfig } from '../config/types';
+import type { ParseCache } from '../parse/split';
 import type { ProjectFs } from './fs';
 import { transactionPlan } from './transactions';
 import type { MigrationFile, MigrationSet } from './types';
@@ -25,6 +26,8 @@ export interface SetLintOptions {
   startAt?: string;
   /** Record per-statement lock information (hover, lock report). */
   collectStatementInfo?: boolean;
+  /** Parse caches of open documents (language server). */
+  parseCacheFor?(path: string): ParseCache | undefined;
 }
 
 export interface FileLint {
@@ -75,6 +78,7 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
       plan: transactionPlan(framework, file.path, text, opts.fs),
       direction: file.role === 'down' ? 'down' : file.role === 'verify' ? 'verify' : 'up',
       collectStatementInfo: opts.collectStatementInfo,
+      parseCache: opts.parseCacheFor?.(file.path),
     });
     if (file.role === 'up' || file.role === 'repeatable') catalog.settle(isDeployed(set, file, config, opts.changed));
     if (wanted) out.push({ file, text, result });

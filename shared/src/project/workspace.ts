@@ -2,6 +2,7 @@
 // Each set is replayed lazily through an IncrementalSet; a file outside any set is linted alone.
 import { lintTextSync, type LintResult } from '../engine';
 import type { PgsafeConfig } from '../config/types';
+import type { ParseCache } from '../parse/split';
 import { loadSet, setRootOf } from './discover';
 import type { ProjectFs } from './fs';
 import { IncrementalSet } from './lint';
@@ -22,7 +23,11 @@ export interface FileContext {
 export class ProjectIndex {
   private sets = new Map<string, IncrementalSet>();
 
-  constructor(private readonly fs: ProjectFs, private readonly configFor: (path: string) => PgsafeConfig) {}
+  constructor(
+    private readonly fs: ProjectFs,
+    private readonly configFor: (path: string) => PgsafeConfig,
+    private readonly parseCacheFor: (path: string) => ParseCache | undefined = () => undefined,
+  ) {}
 
   /** The incremental set `path` belongs to, loading it on first use. */
   setOf(path: string): IncrementalSet | undefined {
@@ -34,6 +39,7 @@ export class ProjectIndex {
         fs: this.fs,
         configFor: this.configFor,
         collectStatementInfo: true,
+        parseCacheFor: this.parseCacheFor,
       });
       this.sets.set(root, inc);
     }
@@ -45,7 +51,7 @@ export class ProjectIndex {
     const inc = this.setOf(path);
     const r = inc?.result(path)?.result;
     if (r) return r;
-    return lintTextSync(text, { path, config: this.configFor(path), collectStatementInfo: true });
+    return lintTextSync(text, { path, config: this.configFor(path), collectStatementInfo: true, parseCache: this.parseCacheFor(path) });
   }
 
   context(path: string, text: string | undefined): FileContext {
