@@ -66,7 +66,7 @@ editorTest('vs code extension host (code-server dev host): diagnostics, quick fi
       `extension host / pgsafe logs:\n${logTails(join(cs.userData, 'logs'), /(exthost|pgsafe|remoteagent)[^/]*\.log$/)}`,
       `code-server output:\n${tail(cs.proc.output(), 3000)}`,
       `browser console:\n${tail(browser.console.join('\n'), 3000)}`,
-      `screenshot: test/artifacts/devhost-failure.png`,
+      `screenshot: test/artifacts/devhost-failure.png; files kept in ${dir}`,
     ].join('\n'));
     console.log(report);
   } finally {

@@ -27,7 +27,7 @@ editorTest('neovim 0.7: diagnostics, ignore quick fix via codeAction/resolve, di
   });
   const lspLog = join(env.XDG_CACHE_HOME, 'nvim', 'lsp.log');
   const context = () => [
-    `nvim exit code ${code}, ${Date.now() - started} ms`,
+    `nvim exit code ${code}, ${Date.now() - started} ms; files kept in ${dir}`,
     `nvim output:\n${tail(proc.output(), 3000)}`,
     existsSync(lspLog) ? `lsp.log (server stderr and client errors):\n${tail(readFileSync(lspLog, 'utf8'), 6000)}` : 'no lsp.log',
   ].join('\n');

@@ -60,7 +60,7 @@ editorTest('vs code UI (packaged .vsix in code-server): Problems panel, status b
     console.log([
       `vsix UI: total ${Date.now() - t0} ms: packaging ${tPackaged - t0} ms, install ${tInstalled - tPackaged} ms, workbench + editor ${tOpened - tInstalled} ms, ` +
         `problems ${tProblems - tOpened} ms; screenshot test/artifacts/vscode-problems.png`,
-      `Problems panel:\n${panel.split('\n').map((l) => `  ${l}`).join('\n')}`,
+      `Problems panel (findings): ${panel.split('\n').filter((l) => /^[a-z]+(-[a-z]+)+$/.test(l.trim()) || /^\[Ln /.test(l.trim())).join(' ')}`,
     ].join('\n'));
   } catch (e) {
     await browser?.page.screenshot({ path: shot }).catch(() => {});
@@ -71,7 +71,7 @@ editorTest('vs code UI (packaged .vsix in code-server): Problems panel, status b
       `extension host / pgsafe logs:\n${logTails(join(userData, 'logs'), /(exthost|pgsafe|remoteagent)[^/]*\.log$/)}`,
       `code-server output:\n${tail(cs.proc.output(), 3000)}`,
       `browser console:\n${tail(browser?.console.join('\n') ?? '', 3000)}`,
-      `screenshot: test/artifacts/vscode-problems.png`,
+      `screenshot: test/artifacts/vscode-problems.png; files kept in ${dir}`,
     ].join('\n'));
   } finally {
     await browser?.context.close().catch(() => {});
