@@ -4,7 +4,7 @@ import type { Catalog } from './context/catalog';
 import type { LockEffect } from './locks/catalogue';
 import type { DetectedFramework, TransactionPlan } from './project/types';
 import { MigrationWalker } from './context/walker';
-import type { RuleContext } from './context/rule-context';
+import type { MigrationInfo, RuleContext } from './context/rule-context';
 import { ENGINE_DIAGNOSTICS, ENGINE_DIAGNOSTIC_LIST, reportSourceNotes, unusedSuppressionFindings } from './diagnostics';
 import { defaultConfig, type PgsafeConfig } from './config/types';
 import { embeddedStatements } from './parse/embedded';
@@ -30,6 +30,8 @@ export interface LintOptions {
   collectStatementInfo?: boolean;
   /** Reuse the parse of unchanged pieces of this file's previous version (language server). */
   parseCache?: ParseCache;
+  /** The migration set the file belongs to (fixes that add a migration file need it). */
+  migration?: MigrationInfo;
 }
 
 /** What one statement does to the database, as the rules saw it. */
@@ -127,7 +129,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const rulesFor = dispatchTable(activeRules(config));
   const walker = new MigrationWalker({
     pgVersion: config.pgVersion, transaction: config.transaction, path, statements: split.statements,
-    catalog: options.catalog, framework: options.framework, plan: options.plan,
+    catalog: options.catalog, framework: options.framework, plan: options.plan, text, migration: options.migration,
   });
   const info: StatementInfo[] | undefined = options.collectStatementInfo ? [] : undefined;
   for (const stmt of split.statements) {

@@ -2,6 +2,7 @@ import type { QName } from '../ast/names';
 import type { LockEffect } from '../locks/catalogue';
 import type { Statement } from '../parse/statement';
 import type { Catalog } from './catalog';
+import type { DetectedFramework, MigrationFile } from '../project/types';
 
 /** begin: the file's BEGIN; runner: the migration runner's; implicit: a multi-statement query or pipeline. */
 export type TransactionSource = 'begin' | 'runner' | 'implicit' | 'none';
@@ -45,9 +46,19 @@ export interface SessionView {
   lockTimeout?: Statement;
 }
 
+/** The migration set a file belongs to (fixes that add a migration need its neighbours). */
+export interface MigrationInfo {
+  root: string;
+  framework: DetectedFramework;
+  files: readonly MigrationFile[];
+}
+
 export interface RuleContext {
   readonly pgVersion: number;
   readonly path: string;
+  /** The whole file (fixes edit it). */
+  readonly text: string;
+  readonly migration?: MigrationInfo;
   /** Every statement of the file (rules may look ahead, e.g. for a COMMIT). */
   readonly statements: readonly Statement[];
   /** Schema as it is before this statement. */

@@ -10,7 +10,7 @@ import type { DetectedFramework, TransactionPlan } from '../project/types';
 import type { Statement } from '../parse/statement';
 import { applyStatement } from './apply';
 import { Catalog } from './catalog';
-import { constraintKey, type RuleContext, type TransactionSource, type TransactionView } from './rule-context';
+import { constraintKey, type MigrationInfo, type RuleContext, type TransactionSource, type TransactionView } from './rule-context';
 
 export type TransactionMode = 'auto' | 'always' | 'never';
 
@@ -23,6 +23,8 @@ export interface WalkerOptions {
   /** The runner that applies this file and how it sends it (from project detection). */
   framework?: DetectedFramework;
   plan?: TransactionPlan;
+  text?: string;
+  migration?: MigrationInfo;
 }
 
 /** What a section starts in: the runner's transaction, an implicit one, or none. */
@@ -151,6 +153,8 @@ export class MigrationWalker {
     return {
       pgVersion: this.opts.pgVersion,
       path: this.opts.path,
+      text: this.opts.text ?? '',
+      migration: this.opts.migration,
       statements: this.opts.statements,
       catalog,
       tx: view,

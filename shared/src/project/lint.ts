@@ -79,6 +79,7 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
       direction: file.role === 'down' ? 'down' : file.role === 'verify' ? 'verify' : 'up',
       collectStatementInfo: opts.collectStatementInfo,
       parseCache: opts.parseCacheFor?.(file.path),
+      migration: { root: set.root, framework, files: set.files },
     });
     if (file.role === 'up' || file.role === 'repeatable') catalog.settle(isDeployed(set, file, config, opts.changed));
     if (wanted) out.push({ file, text, result });

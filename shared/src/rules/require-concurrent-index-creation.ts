@@ -1,5 +1,6 @@
 import { defineRule, docsUrl } from './types';
 import { lockPhrase, name, targetOf } from './_helpers';
+import { createIndexConcurrently } from '../fixes/index-concurrently';
 
 export default defineRule({
   meta: {
@@ -22,5 +23,9 @@ export default defineRule({
         ? `${name(table)} is partitioned and CONCURRENTLY is not supported on partitioned tables: create the index ON ONLY ${name(table)}, build each partition's index with CREATE INDEX CONCURRENTLY, then ALTER INDEX … ATTACH PARTITION each one.`
         : 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS, outside any transaction block (it takes only a SHARE UPDATE EXCLUSIVE lock and lets reads and writes continue).',
     };
+  },
+  fix(stmt, _report, ctx) {
+    if (ctx.catalog.relation(targetOf(stmt)!)?.kind === 'partitioned') return [];
+    return createIndexConcurrently(stmt, ctx);
   },
 });

@@ -3,6 +3,7 @@ import { lockPhrase, name } from './_helpers';
 import { listName, type QName } from '../ast/names';
 import { describeBlocked } from '../locks/modes';
 import { joinNames, outsideTransactionNote } from './_drops';
+import { dropIndexConcurrently } from '../fixes/index-concurrently';
 
 export default defineRule({
   meta: {
@@ -41,5 +42,13 @@ export default defineRule({
         ? 'CONCURRENTLY is not supported for indexes of partitioned tables: keep the plain DROP INDEX, with a short lock_timeout (retry on timeout), at a quiet time.'
         : `Use \`${statements}\` — it takes SHARE UPDATE EXCLUSIVE, so reads and writes continue. It drops one index per statement, cannot use CASCADE, and cannot drop an index that backs a PRIMARY KEY or UNIQUE constraint (drop the constraint instead, with a lock_timeout).${outsideTransactionNote(ctx, 'DROP INDEX CONCURRENTLY')}`,
     };
+  },
+  fix(stmt, _report, ctx) {
+    // Not for indexes of partitioned tables: CONCURRENTLY is not supported there.
+    for (const o of stmt.node?.objects ?? []) {
+      const known = ctx.catalog.index(listName(o.List?.items)!);
+      if (known && ctx.catalog.relation(known.table)?.kind === 'partitioned') return [];
+    }
+    return dropIndexConcurrently(stmt, ctx);
   },
 });

@@ -45,7 +45,7 @@ export interface TextEdit {
 export interface Fix {
   title: string;
   edits: TextEdit[];
-  /** New migration files a fix creates (path relative to the linted file's folder). */
+  /** New migration files a fix creates (absolute paths). */
   newFiles?: { path: string; content: string }[];
   preferred?: boolean;
 }

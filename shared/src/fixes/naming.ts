@@ -1,0 +1,82 @@
+// Where a fix puts a statement that must leave its migration: a new migration file (or pair) that
+// the framework applies after every existing one, named the way the folder already names files.
+import { basename, dirname, join } from 'node:path';
+import type { MigrationInfo } from '../context/rule-context';
+
+export interface NewMigration {
+  /** Path of the new up migration. */
+  up: string;
+  /** Path of its down migration, for frameworks that keep downs in separate files. */
+  down?: string;
+  /** Up and down in one file (goose, dbmate, sql-migrate): the section markers to write. */
+  markers?: { up: string; down: string; upNoTransaction: string };
+}
+
+const TIMESTAMP = /^\d{12,}$/;
+
+/** The version after every existing one: numbers keep their width; timestamps go up by one. */
+function nextVersion(versions: readonly string[]): string | undefined {
+  const nums = versions.filter((v) => /^\d+$/.test(v));
+  if (!nums.length) return undefined;
+  const max = nums.reduce((a, b) => (BigInt(b) > BigInt(a) ? b : a));
+  const next = (BigInt(max) + 1n).toString();
+  return TIMESTAMP.test(max) ? next : next.padStart(max.length, '0');
+}
+
+/** A new migration after all existing ones, for the frameworks whose file names pgsafe can continue. */
+export function newMigration(m: MigrationInfo, slug: string): NewMigration | undefined {
+  const names = m.files.map((f) => basename(f.path));
+  const dir = m.files.length ? dirname(m.files[0].path) : m.root;
+  switch (m.framework) {
+    case 'golang-migrate':
+    case 'sqlx':
+    case 'node-pg-migrate': {
+      const v = nextVersion(names.map((n) => /^(\d+)_/.exec(n)?.[1] ?? ''));
+      if (!v) return undefined;
+      return { up: join(dir, `${v}_${slug}.up.sql`), down: join(dir, `${v}_${slug}.down.sql`) };
+    }
+    case 'flyway': {
+      const majors = names.map((n) => /^V(\d+)/.exec(n)?.[1] ?? '');
+      const v = nextVersion(majors);
+      if (!v) return undefined;
+      return { up: join(dir, `V${v}__${slug}.sql`) };
+    }
+    case 'plain': {
+      const v = nextVersion(names.map((n) => /^(\d+)[_-]/.exec(n)?.[1] ?? ''));
+      if (!v) return undefined;
+      return { up: join(dir, `${v}_${slug}.sql`) };
+    }
+    case 'goose': {
+      const v = nextVersion(names.map((n) => /^(\d+)_/.exec(n)?.[1] ?? ''));
+      if (!v) return undefined;
+      return { up: join(dir, `${v}_${slug}.sql`), markers: { up: '-- +goose Up', down: '-- +goose Down', upNoTransaction: '-- +goose NO TRANSACTION\n-- +goose Up' } };
+    }
+    case 'dbmate': {
+      const v = nextVersion(names.map((n) => /^(\d+)_/.exec(n)?.[1] ?? ''));
+      if (!v) return undefined;
+      return { up: join(dir, `${v}_${slug}.sql`), markers: { up: '-- migrate:up', down: '-- migrate:down', upNoTransaction: '-- migrate:up transaction:false' } };
+    }
+    case 'sql-migrate': {
+      const v = nextVersion(names.map((n) => /^(\d+)[_-]/.exec(n)?.[1] ?? ''));
+      if (!v) return undefined;
+      return { up: join(dir, `${v}_${slug}.sql`), markers: { up: '-- +migrate Up', down: '-- +migrate Down', upNoTransaction: '-- +migrate Up notransaction' } };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The content of a new migration holding `upSql` (run outside a transaction) and `downSql`. */
+export function newMigrationFiles(n: NewMigration, upSql: string, downSql: string, header: string): { path: string; content: string }[] {
+  if (n.markers) {
+    return [{ path: n.up, content: `${n.markers.upNoTransaction}\n${header}${upSql}\n\n${n.markers.down}\n${downSql}\n` }];
+  }
+  const files = [{ path: n.up, content: `${header}${upSql}\n` }];
+  if (n.down) files.push({ path: n.down, content: `${downSql}\n` });
+  return files;
+}
+
+/** "orders_status_idx" → "orders_status_idx" as a file-name slug. */
+export function slugOf(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'migration';
+}

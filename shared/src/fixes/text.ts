@@ -1,0 +1,75 @@
+// Text helpers for fixes: tokens of a statement at file offsets, a statement's whole lines, the
+// file's line ending. Fixes edit the user's text in place; they never re-print a statement.
+import { scanSql } from '../parse/pgquery';
+import { ByteMap } from '../parse/offsets';
+import type { Statement } from '../parse/statement';
+
+export interface Tok {
+  start: number;
+  end: number;
+  text: string;
+  /** Upper-cased keyword text, '' for non-keywords. */
+  word: string;
+}
+
+/** The statement's tokens (comments excluded), at file offsets. */
+export function tokensOf(stmt: Statement): Tok[] {
+  const raw = scanSql(stmt.text) ?? [];
+  const map = new ByteMap(stmt.text);
+  return raw
+    .filter((t) => t.name !== 'SQL_COMMENT' && t.name !== 'C_COMMENT')
+    .map((t) => ({ start: stmt.start + map.toIndex(t.start), end: stmt.start + map.toIndex(t.end), text: t.text, word: t.keyword ? t.text.toUpperCase() : '' }));
+}
+
+/** First token with one of these keyword spellings, from index `from`. */
+export function findWord(toks: readonly Tok[], words: readonly string[], from = 0): number {
+  for (let i = from; i < toks.length; i++) if (toks[i].word && words.includes(toks[i].word)) return i;
+  return -1;
+}
+
+export function eol(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** Match the case the user writes keywords in (`index` → lower case insertions). */
+export function keywordCase(sample: string, words: string): string {
+  return sample === sample.toLowerCase() && sample !== sample.toUpperCase() ? words.toLowerCase() : words;
+}
+
+/** The statement with its `;`, as written (comments inside kept). */
+export function statementSource(text: string, stmt: Statement): string {
+  return text.slice(stmt.start, stmt.terminator !== undefined ? stmt.terminator + 1 : stmt.end);
+}
+
+/**
+ * The range to delete to remove a statement: from its line start (when only blanks precede it on
+ * the line) through its `;` and the rest of the line (when only blanks follow). Comments directly
+ * above it stay where they are unless `withLeadingComments`.
+ */
+export function removalRange(text: string, stmt: Statement, withLeadingComments = false): { start: number; end: number } {
+  let start = withLeadingComments && stmt.leadingComments.length ? stmt.leadingComments[0].start : stmt.start;
+  const ls = text.lastIndexOf('\n', start - 1) + 1;
+  if (/^[ \t]*$/.test(text.slice(ls, start))) start = ls;
+  let end = stmt.terminator !== undefined ? stmt.terminator + 1 : stmt.end;
+  const nl = text.indexOf('\n', end);
+  const rest = text.slice(end, nl === -1 ? text.length : nl);
+  if (/^[ \t\r]*$/.test(rest)) end = nl === -1 ? text.length : nl + 1;
+  return { start, end };
+}
+
+/** Offset of the start of the line holding `offset`. */
+export function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/** Offset just after the line holding `offset` (after its newline), or the text's end. */
+export function afterLine(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl === -1 ? text.length : nl + 1;
+}
+
+/** Leading blanks of the line holding `offset`. */
+export function indentAt(text: string, offset: number): string {
+  const ls = lineStart(text, offset);
+  return /^[ \t]*/.exec(text.slice(ls, offset))![0];
+}

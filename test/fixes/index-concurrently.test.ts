@@ -1,0 +1,182 @@
+// Recipe 1: CREATE / DROP INDEX → CONCURRENTLY, out of the transaction the way each framework
+// needs. Golden outputs, then: parses, finding gone with no new hazard, applies on PGlite.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PGlite } from '@electric-sql/pglite';
+import { applyFix, applyUp, assertParses, findingsOf, folder, lintDir, readFolder, ruleCounts } from '../helpers/fixes';
+
+let db: PGlite;
+before(async () => {
+  db = new PGlite();
+  await db.query('SELECT 1');
+});
+after(async () => {
+  await db.close();
+});
+
+const TABLE = 'CREATE TABLE orders (id bigint PRIMARY KEY, status text, total numeric);';
+
+interface Case {
+  name: string;
+  files: Record<string, string>;
+  file: string;
+  rule: string;
+  title: string;
+  /** Files whose content changes or appears, with their expected text. */
+  expect: Record<string, string>;
+  /** Findings the fix is expected to bring (a deployment setting it needs, named in its title). */
+  allowNew?: string[];
+}
+
+async function check(c: Case): Promise<void> {
+  const dir = folder(c.files);
+  const before = await lintDir(dir);
+  const target = findingsOf(before.findings, c.file, c.rule);
+  assert.equal(target.length, 1, `${c.rule} reported once in ${c.file}: ${JSON.stringify(before.findings.map((f) => [f.file, f.rule]))}`);
+  const fix = target[0].fixes[0];
+  assert.ok(fix, `${c.rule} offers a fix`);
+  assert.equal(fix.title, c.title);
+  applyFix(dir, c.file, fix);
+  const out = readFolder(dir);
+  for (const [name, text] of Object.entries(c.expect)) assert.equal(out[name], text, `${name} after the fix`);
+  const unchanged = Object.keys(c.files).filter((n) => !(n in c.expect));
+  for (const n of unchanged) assert.equal(out[n], c.files[n], `${n} untouched`);
+  assert.deepEqual(Object.keys(out).sort(), [...new Set([...Object.keys(c.files), ...Object.keys(c.expect)])].sort(), 'no other files');
+  assertParses(dir);
+  const afterFix = await lintDir(dir);
+  const was = ruleCounts(before.findings);
+  const now = ruleCounts(afterFix.findings);
+  assert.equal(now[c.rule] ?? 0, (was[c.rule] ?? 0) - 1, `${c.rule} gone`);
+  for (const [rule, n] of Object.entries(now)) assert.ok(n <= (was[rule] ?? 0) || c.allowNew?.includes(rule), `no new ${rule}: ${JSON.stringify(afterFix.findings.filter((f) => f.rule === rule).map((f) => [f.file, f.message]))}`);
+  await db.exec('DROP SCHEMA IF EXISTS fixcase CASCADE; CREATE SCHEMA fixcase; SET search_path TO fixcase;');
+  await applyUp(db, dir);
+}
+
+test('plain file, statement by statement: CONCURRENTLY IF NOT EXISTS in place, the user\'s case kept', async () => {
+  await check({
+    name: 'plain', rule: 'require-concurrent-index-creation', file: '002_index.sql',
+    files: { '001_orders.sql': TABLE, '002_index.sql': '-- speeds up the status filter\ncreate index orders_status_idx on orders (status);\n' },
+    title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS',
+    expect: { '002_index.sql': '-- speeds up the status filter\ncreate index concurrently if not exists orders_status_idx on orders (status);\n' },
+  });
+});
+
+test('plain numbered files, the index next to other statements: an unknown runner may send the file as one query, so it moves to a file of its own', async () => {
+  await check({
+    name: 'plain-mixed', rule: 'require-concurrent-index-creation', file: '002_index.sql',
+    files: { '001_orders.sql': TABLE, '002_index.sql': "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_status_idx ON orders (status);\n" },
+    title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS in a new migration 003_create_orders_status_idx.sql',
+    expect: {
+      '002_index.sql': "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\n",
+      '003_create_orders_status_idx.sql': '-- Moved here from 002_index.sql by pgsafe: it cannot run inside a transaction.\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n',
+    },
+  });
+});
+
+test('an unnamed index gets PostgreSQL\'s default name, so IF NOT EXISTS can work', async () => {
+  await check({
+    name: 'unnamed', rule: 'require-concurrent-index-creation', file: '002_index.sql',
+    files: { '001_orders.sql': TABLE, '002_index.sql': 'CREATE INDEX ON orders (status, total);\n' },
+    title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS',
+    expect: { '002_index.sql': 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_total_idx ON orders (status, total);\n' },
+  });
+});
+
+test('goose, the index alone in its migration: -- +goose NO TRANSACTION', async () => {
+  await check({
+    name: 'goose-alone', rule: 'require-concurrent-index-creation', file: '00002_index.sql',
+    files: {
+      '00001_orders.sql': `-- +goose Up\n${TABLE}\n-- +goose Down\nDROP TABLE orders;\n`,
+      '00002_index.sql': '-- +goose Up\nCREATE INDEX orders_status_idx ON orders (status);\n\n-- +goose Down\nDROP INDEX orders_status_idx;\n',
+    },
+    title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS, and run this migration without a transaction (goose marker)',
+    expect: { '00002_index.sql': '-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n\n-- +goose Down\nDROP INDEX orders_status_idx;\n' },
+  });
+});
+
+test('goose, the index next to other DDL: moved to a new migration after the last one', async () => {
+  await check({
+    name: 'goose-mixed', rule: 'require-concurrent-index-creation', file: '00002_status.sql',
+    files: {
+      '00001_orders.sql': `-- +goose Up\n${TABLE}\n-- +goose Down\nDROP TABLE orders;\n`,
+      '00002_status.sql': "-- +goose Up\nSET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_status_idx ON orders (status);\n\n-- +goose Down\nALTER TABLE orders DROP COLUMN note;\n",
+    },
+    title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS in a new migration 00003_create_orders_status_idx.sql',
+    expect: {
+      '00002_status.sql': "-- +goose Up\nSET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\n\n-- +goose Down\nALTER TABLE orders DROP COLUMN note;\n",
+      '00003_create_orders_status_idx.sql': '-- +goose NO TRANSACTION\n-- +goose Up\n-- Moved here from 00002_status.sql by pgsafe: it cannot run inside a transaction.\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n\n-- +goose Down\nDROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;\n',
+    },
+  });
+});
+
+test('dbmate: transaction:false on the up marker', async () => {
+  await check({
+    name: 'dbmate', rule: 'require-concurrent-index-creation', file: '20240102000000_index.sql',
+    files: {
+      '20240101000000_orders.sql': `-- migrate:up\n${TABLE}\n\n-- migrate:down\nDROP TABLE orders;\n`,
+      '20240102000000_index.sql': '-- migrate:up\nCREATE INDEX orders_status_idx ON orders (status);\n\n-- migrate:down\nDROP INDEX orders_status_idx;\n',
+    },
+    title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS, and run this migration without a transaction (dbmate marker)',
+    expect: { '20240102000000_index.sql': '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n\n-- migrate:down\nDROP INDEX orders_status_idx;\n' },
+  });
+});
+
+test('golang-migrate, several statements sent as one query: a new .up.sql / .down.sql pair', async () => {
+  await check({
+    name: 'golang-migrate', rule: 'require-concurrent-index-creation', file: '000002_status.up.sql',
+    files: {
+      '000001_orders.up.sql': `${TABLE}\n`, '000001_orders.down.sql': 'DROP TABLE orders;\n',
+      '000002_status.up.sql': "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_status_idx ON orders (status);\n",
+      '000002_status.down.sql': 'ALTER TABLE orders DROP COLUMN note;\n',
+    },
+    title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS in a new migration 000003_create_orders_status_idx.up.sql',
+    expect: {
+      '000002_status.up.sql': "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\n",
+      '000003_create_orders_status_idx.up.sql': '-- Moved here from 000002_status.up.sql by pgsafe: it cannot run inside a transaction.\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n',
+      '000003_create_orders_status_idx.down.sql': 'DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;\n',
+    },
+  });
+});
+
+const PLAN = '%syntax-version=1.0.0\n%project=shop\n\norders 2024-01-01T00:00:00Z Ann <ann@example.com> # orders\nindex 2024-01-02T00:00:00Z Ann <ann@example.com> # index\n';
+
+test('sqitch (psql, statement by statement) with the template\'s BEGIN … COMMIT: the transaction is split around the index', async () => {
+  await check({
+    name: 'begin', rule: 'require-concurrent-index-creation', file: 'deploy/index.sql',
+    files: { 'sqitch.plan': PLAN, 'deploy/orders.sql': `BEGIN;\n${TABLE}\nCOMMIT;\n`, 'revert/orders.sql': 'DROP TABLE orders;\n', 'revert/index.sql': 'DROP INDEX orders_status_idx;\n', 'deploy/index.sql': "BEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_status_idx ON orders (status);\nCOMMIT;\n" },
+    title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS, outside the file\'s BEGIN … COMMIT',
+    expect: { 'deploy/index.sql': "BEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n" },
+  });
+});
+
+test('Flyway, the index alone in its migration: Flyway runs it without a transaction by itself', async () => {
+  await check({
+    name: 'flyway', rule: 'require-concurrent-index-creation', file: 'V2__index.sql',
+    files: { 'V1__orders.sql': `${TABLE}\n`, 'V2__index.sql': 'CREATE INDEX orders_status_idx ON orders (status);\n' },
+    title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS (Flyway then runs it without a transaction; deploy with flyway.postgresql.transactional.lock=false)',
+    allowNew: ['flyway-non-transactional'],
+    expect: { 'V2__index.sql': 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n' },
+  });
+});
+
+test('DROP INDEX in a goose migration of its own: DROP INDEX CONCURRENTLY IF EXISTS without a transaction', async () => {
+  await check({
+    name: 'drop-goose', rule: 'require-concurrent-index-deletion', file: '00002_drop.sql',
+    files: {
+      '00001_orders.sql': `-- +goose Up\n${TABLE}\nCREATE INDEX orders_status_idx ON orders (status);\n-- +goose Down\nDROP TABLE orders;\n`,
+      '00002_drop.sql': '-- +goose Up\nDROP INDEX orders_status_idx;\n-- +goose Down\nCREATE INDEX orders_status_idx ON orders (status);\n',
+    },
+    title: 'Use DROP INDEX CONCURRENTLY IF EXISTS, and run this migration without a transaction (goose marker)',
+    expect: { '00002_drop.sql': '-- +goose NO TRANSACTION\n-- +goose Up\nDROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;\n-- +goose Down\nCREATE INDEX orders_status_idx ON orders (status);\n' },
+  });
+});
+
+test('the harness itself: CONCURRENTLY left inside goose\'s transaction does not apply', async () => {
+  const { folder: mk } = await import('../helpers/fixes');
+  const dir = mk({
+    '00001_orders.sql': `-- +goose Up\n${TABLE}\n-- +goose Down\nDROP TABLE orders;\n`,
+    '00002_index.sql': '-- +goose Up\nCREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\n-- +goose Down\nDROP INDEX orders_status_idx;\n',
+  });
+  await db.exec('DROP SCHEMA IF EXISTS fixcase CASCADE; CREATE SCHEMA fixcase; SET search_path TO fixcase;');
+  await assert.rejects(applyUp(db, dir), /00002_index\.sql does not apply: CREATE INDEX CONCURRENTLY cannot run inside a transaction block/);
+});

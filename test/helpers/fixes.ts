@@ -1,0 +1,104 @@
+// Apply a rule's fix to a migration folder and prove it: the output parses, re-linting shows the
+// finding gone and no new hazard, and the migrations apply on a real database (PGlite).
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { ensureParser } from '../../shared/src/parse/pgquery';
+import { splitStatements } from '../../shared/src/parse/split';
+import { defaultConfig, type PgsafeConfig } from '../../shared/src/config/types';
+import { nodeFs } from '../../shared/src/project/fs';
+import { loadSet } from '../../shared/src/project/discover';
+import { lintSet } from '../../shared/src/project/lint';
+import { transactionPlan } from '../../shared/src/project/transactions';
+import type { Finding, Fix } from '../../shared/src/rules/types';
+
+export function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pgsafe-fix-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+export function readFolder(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export async function lintDir(dir: string, config: Partial<PgsafeConfig> = {}) {
+  await ensureParser();
+  const set = loadSet(dir, nodeFs);
+  const results = lintSet(set, { fs: nodeFs, configFor: () => ({ ...defaultConfig(), ...config }) });
+  return { set, findings: results.flatMap((r) => (r.result?.findings ?? []).map((f) => ({ ...f, file: relative(dir, r.file.path) }))) };
+}
+
+export function applyFix(dir: string, file: string, fix: Fix): void {
+  const path = join(dir, file);
+  let text = readFileSync(path, 'utf8');
+  for (const e of [...fix.edits].sort((a, b) => b.start - a.start || b.end - a.end)) text = text.slice(0, e.start) + e.newText + text.slice(e.end);
+  writeFileSync(path, text);
+  for (const f of fix.newFiles ?? []) writeFileSync(f.path, f.content);
+}
+
+/** Every up/down statement of every file parses. */
+export function assertParses(dir: string): void {
+  for (const [name, text] of Object.entries(readFolder(dir))) {
+    if (!name.endsWith('.sql')) continue;
+    const bad = splitStatements(text, /down/.test(name) ? 'down' : 'up').statements.filter((s) => s.error);
+    assert.deepEqual(bad.map((s) => s.error!.message), [], `${name} parses`);
+  }
+}
+
+type Db = { exec(sql: string): Promise<unknown>; query(sql: string): Promise<{ rows: any[] }> };
+
+/** Apply the folder's up migrations in order the way their runner sends them. */
+export async function applyUp(db: Db, dir: string): Promise<void> {
+  const set = loadSet(dir, nodeFs);
+  for (const f of set.files) {
+    if (f.role !== 'up') continue;
+    const text = readFileSync(f.path, 'utf8');
+    const plan = transactionPlan(set.framework, f.path, text, nodeFs);
+    const { statements } = splitStatements(text, 'up');
+    const up = statements.filter((s) => s.section.direction === 'up');
+    if (!up.length) continue;
+    const sql = (s: (typeof up)[number]) => text.slice(s.start, s.terminator !== undefined ? s.terminator + 1 : s.end);
+    const optedOut = up[0].section.noTransaction;
+    const autoNonTx = plan.autoNonTransactional && up.every((s) => plan.autoNonTransactional!.test(s.text));
+    try {
+      if (plan.runnerTransaction && !optedOut && !autoNonTx) {
+        await db.exec('BEGIN');
+        for (const s of up) await db.exec(sql(s));
+        await db.exec('COMMIT');
+      } else if (plan.sending === 'file' || plan.sending === 'section') {
+        await db.exec(up.map(sql).join('\n')); // one query: an implicit transaction
+      } else {
+        for (const s of up) await db.exec(sql(s));
+      }
+    } catch (e: any) {
+      await db.exec('ROLLBACK').catch(() => undefined);
+      throw new Error(`${relative(dir, f.path)} does not apply: ${e?.message ?? e}`);
+    }
+  }
+}
+
+/** Findings of `rule` in `file`. */
+export function findingsOf(findings: readonly (Finding & { file: string })[], file: string, rule: string) {
+  return findings.filter((f) => f.file === file && f.rule === rule);
+}
+
+/** Rules reported anywhere, with counts (to compare before and after a fix). */
+export function ruleCounts(findings: readonly { rule: string }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of findings) out[f.rule] = (out[f.rule] ?? 0) + 1;
+  return out;
+}
