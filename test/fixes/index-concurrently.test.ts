@@ -172,8 +172,7 @@ test('DROP INDEX in a goose migration of its own: DROP INDEX CONCURRENTLY IF EXI
 });
 
 test('the harness itself: CONCURRENTLY left inside goose\'s transaction does not apply', async () => {
-  const { folder: mk } = await import('../helpers/fixes');
-  const dir = mk({
+  const dir = folder({
     '00001_orders.sql': `-- +goose Up\n${TABLE}\n-- +goose Down\nDROP TABLE orders;\n`,
     '00002_index.sql': '-- +goose Up\nCREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\n-- +goose Down\nDROP INDEX orders_status_idx;\n',
   });
