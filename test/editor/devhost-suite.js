@@ -75,6 +75,13 @@ exports.run = async function run() {
     return describe(uri);
   });
 
+  await test('hover on CREATE INDEX shows its lock', async () => {
+    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(3, 2));
+    const text = (hovers || []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /\bSHARE\b/, `hover text: ${text || '(none)'}`);
+    return text.split('\n')[0];
+  });
+
   await test('status bar shows framework and PG version from settings', async () => {
     await waitFor(() => `status bar "pgsafe: goose · PG 16" (have ${JSON.stringify(api && api.statusBar())})`, 10000, async () => {
       await api.contextSettled();
