@@ -76,8 +76,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pgsafe
     synchronize: {
       // Sends workspace/didChangeConfiguration { settings: { pgsafe: {...} } } on every change.
       configurationSection: 'pgsafe',
-      // pgsafe.config.json edits and migrations added/removed change the context of other files.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{pgsafe.config.json,*.sql,sqitch.plan,atlas.sum,_journal.json}'),
+      // No fileEvents: the server registers the file watchers it needs (migrations, pgsafe.config.json,
+      // runner manifests) through client/registerCapability.
     },
     outputChannel: output,
     diagnosticCollectionName: 'pgsafe',
