@@ -76,7 +76,7 @@ const vsixName = `${manifest.name}-${manifest.version}.vsix`;
 const vsixPath = join(root, vsixName);
 rmSync(vsixPath, { force: true });
 const vsce = join(root, 'node_modules/.bin/vsce');
-const vsceArgs = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsixPath];
+const vsceArgs = ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--ignoreFile', join(root, '.vscodeignore'), '--out', vsixPath];
 try {
   execFileSync(vsce, vsceArgs, { cwd: clientDir, stdio: ['ignore', 'inherit', 'inherit'] });
 } catch (e) {

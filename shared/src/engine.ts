@@ -129,7 +129,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const rulesFor = dispatchTable(activeRules(config));
   const walker = new MigrationWalker({
     pgVersion: config.pgVersion, transaction: config.transaction, path, statements: split.statements,
-    catalog: options.catalog, framework: options.framework, plan: options.plan, text, migration: options.migration,
+    catalog: options.catalog, framework: options.framework, plan: options.plan, text, migration: options.migration, lockTimeout: config.lockTimeout,
   });
   const info: StatementInfo[] | undefined = options.collectStatementInfo ? [] : undefined;
   for (const stmt of split.statements) {

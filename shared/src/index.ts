@@ -27,3 +27,4 @@ export type { Fix, TextEdit, Related } from './rules/types';
 export type { Statement } from './parse/statement';
 export type { SplitResult } from './parse/split';
 export { ParseCache } from './parse/split';
+export { chooseFixes, compatibleFixes, applyTextEdits, preferredFix, isSafeFix, type FixMode } from './fixes/apply';

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
-import { applyFix, applyUp, assertParses, findingsOf, folder, lintDir, readFolder, ruleCounts } from '../helpers/fixes';
+import { applyUp, checkFix, folder, type FixCase } from '../helpers/fixes';
 
 let db: PGlite;
 before(async () => {
@@ -16,41 +16,7 @@ after(async () => {
 
 const TABLE = 'CREATE TABLE orders (id bigint PRIMARY KEY, status text, total numeric);';
 
-interface Case {
-  name: string;
-  files: Record<string, string>;
-  file: string;
-  rule: string;
-  title: string;
-  /** Files whose content changes or appears, with their expected text. */
-  expect: Record<string, string>;
-  /** Findings the fix is expected to bring (a deployment setting it needs, named in its title). */
-  allowNew?: string[];
-}
-
-async function check(c: Case): Promise<void> {
-  const dir = folder(c.files);
-  const before = await lintDir(dir);
-  const target = findingsOf(before.findings, c.file, c.rule);
-  assert.equal(target.length, 1, `${c.rule} reported once in ${c.file}: ${JSON.stringify(before.findings.map((f) => [f.file, f.rule]))}`);
-  const fix = target[0].fixes[0];
-  assert.ok(fix, `${c.rule} offers a fix`);
-  assert.equal(fix.title, c.title);
-  applyFix(dir, c.file, fix);
-  const out = readFolder(dir);
-  for (const [name, text] of Object.entries(c.expect)) assert.equal(out[name], text, `${name} after the fix`);
-  const unchanged = Object.keys(c.files).filter((n) => !(n in c.expect));
-  for (const n of unchanged) assert.equal(out[n], c.files[n], `${n} untouched`);
-  assert.deepEqual(Object.keys(out).sort(), [...new Set([...Object.keys(c.files), ...Object.keys(c.expect)])].sort(), 'no other files');
-  assertParses(dir);
-  const afterFix = await lintDir(dir);
-  const was = ruleCounts(before.findings);
-  const now = ruleCounts(afterFix.findings);
-  assert.equal(now[c.rule] ?? 0, (was[c.rule] ?? 0) - 1, `${c.rule} gone`);
-  for (const [rule, n] of Object.entries(now)) assert.ok(n <= (was[rule] ?? 0) || c.allowNew?.includes(rule), `no new ${rule}: ${JSON.stringify(afterFix.findings.filter((f) => f.rule === rule).map((f) => [f.file, f.message]))}`);
-  await db.exec('DROP SCHEMA IF EXISTS fixcase CASCADE; CREATE SCHEMA fixcase; SET search_path TO fixcase;');
-  await applyUp(db, dir);
-}
+const check = (c: FixCase) => checkFix(db, c);
 
 test('plain file, statement by statement: CONCURRENTLY IF NOT EXISTS in place, the user\'s case kept', async () => {
   await check({

@@ -36,7 +36,10 @@ test('--format json prints the documented contract with 1-based positions', () =
   assert.deepEqual(Object.keys(out[0]).sort(), ['column', 'endColumn', 'endLine', 'file', 'fixes', 'help', 'line', 'message', 'rule', 'severity'].sort());
   assert.deepEqual(
     { file: out[0].file, line: out[0].line, column: out[0].column, endLine: out[0].endLine, endColumn: out[0].endColumn, rule: out[0].rule, severity: out[0].severity, fixes: out[0].fixes },
-    { file: 'm/001.sql', line: 2, column: 1, endLine: 2, endColumn: 42, rule: 'require-concurrent-index-creation', severity: 'error', fixes: [] },
+    {
+      file: 'm/001.sql', line: 2, column: 1, endLine: 2, endColumn: 42, rule: 'require-concurrent-index-creation', severity: 'error',
+      fixes: [{ title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS', safe: true, edits: [{ line: 2, column: 13, endLine: 2, endColumn: 13, newText: ' CONCURRENTLY IF NOT EXISTS' }], newFiles: [] }],
+    },
   );
   assert.match(out[0].message, /SHARE lock on users/);
   assert.ok(out[0].help.length > 10);

@@ -18,6 +18,8 @@ export interface CheckArgs {
   color: boolean;
   explainContext: boolean;
   since?: string;
+  /** `--fix` (safe) or `--fix=all`. */
+  fix?: 'safe' | 'all';
 }
 
 export type Args =
@@ -48,6 +50,8 @@ Options for check:
                                              objects they create count as new for later files
   --explain-context                          Print the detected framework, apply order and
                                              transaction mode of each file, and exit
+  --fix                                      Apply the fixes that stay within the file and need no choice
+  --fix=all                                  Also apply fixes that create migration files or need a value
   --no-color                                 Plain text output
 
 Exit codes: 0 no findings or warnings only, 1 an error-level finding (or too many warnings),
@@ -55,6 +59,8 @@ Exit codes: 0 no findings or warnings only, 1 an error-level finding (or too man
 `;
 
 export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
+  // `--fix` alone means the safe fixes; `--fix=all` adds the ones that create files or need a value.
+  argv = argv.map((a) => (a === '--fix' ? '--fix=safe' : a));
   // The language server reads its own transport flags (--stdio, --node-ipc, --socket=N).
   if (argv[0] === 'lsp') return { command: 'lsp' };
   let parsed;
@@ -73,6 +79,7 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
         'no-color': { type: 'boolean' },
         'explain-context': { type: 'boolean' },
         since: { type: 'string' },
+        fix: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -116,6 +123,8 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
     maxWarnings = Number(values['max-warnings']);
     if (!Number.isInteger(maxWarnings) || maxWarnings < 0) throw new UsageError(`--max-warnings must be a non-negative integer (got "${values['max-warnings']}")`);
   }
+  const fix = values.fix as 'safe' | 'all' | undefined;
+  if (fix !== undefined && fix !== 'safe' && fix !== 'all') throw new UsageError(`--fix takes no value or "all" (got "${values.fix}")`);
   const paths = rest;
   const stdinFilename = values['stdin-filename'];
   if (stdinFilename !== undefined && paths.length) throw new UsageError('--stdin-filename reads SQL from stdin: do not also pass paths');
@@ -131,5 +140,6 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
     color: stdoutIsTty && !values['no-color'] && !process.env.NO_COLOR && format === 'text',
     explainContext: !!values['explain-context'],
     since: values.since,
+    fix,
   };
 }

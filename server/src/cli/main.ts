@@ -1,10 +1,11 @@
 // `pgsafe` command line: a thin layer over @pgsafe/shared (no engine logic here).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
   ConfigError, ENGINE_DIAGNOSTICS, MIN_PG, MAX_PG, allRuleMetas, ensureParser, findConfigFile, formatGithub, formatGitlab,
   formatJson, formatSarif, formatText, knownRuleIds, lintTextSync, loadConfigFile, positionFindings, ruleMeta, totals,
   defaultConfig, CONFIG_FILE, cachedFs, explainSets, lintSet, loadSet, nodeFs, orderSets, overlayFs, setsFor, Catalog,
+  chooseFixes, applyTextEdits, type FixMode, type ProjectFs,
   type FileReport, type MigrationSet, type PgsafeConfig,
 } from '../../../shared/src/index';
 import { changedSince } from './git';
@@ -41,10 +42,29 @@ function applyOverrides(base: PgsafeConfig, args: CheckArgs): PgsafeConfig {
 
 async function check(args: CheckArgs): Promise<number> {
   const known = knownRuleIds();
+  if (args.fix && args.stdinFilename !== undefined) throw new UsageError('--fix writes files: it cannot be used with --stdin-filename');
   for (const id of Object.keys(args.rules)) if (!known.has(id)) throw new UsageError(`--rule: unknown rule id "${id}" (run \`pgsafe rules\`)`);
   if (args.pgVersion !== undefined && (args.pgVersion < MIN_PG || args.pgVersion > MAX_PG)) throw new UsageError(`--pg-version must be between ${MIN_PG} and ${MAX_PG} (got ${args.pgVersion})`);
 
   const cwd = process.cwd();
+  await ensureParser();
+  if (args.fix) {
+    await fixFiles(args, async () => {
+      const p = await prepare(args, known, cwd);
+      return lintSelection(p.selected, p.reads, p.fs, p.sets, p.configFor, args, p.changed);
+    }, cwd);
+    return check({ ...args, fix: undefined });
+  }
+  const p = await prepare(args, known, cwd);
+  if (args.explainContext) {
+    process.stdout.write(explainSets(p.sets, p.fs, (f) => applyOverrides(p.configFor(f), args), cwd, p.changed));
+    return 0;
+  }
+  return report(args, lintSelection(p.selected, p.reads, p.fs, p.sets, p.configFor, args, p.changed));
+}
+
+/** Select and read the files, load their configurations and migration sets. */
+async function prepare(args: CheckArgs, known: ReadonlySet<string>, cwd: string) {
   const fixedConfig = args.config ? loadConfigFile(resolve(cwd, args.config), known) : undefined;
   const configCache = new Map<string, PgsafeConfig>();
   const dirCache = new Map<string, string | undefined>();
@@ -85,12 +105,16 @@ async function check(args: CheckArgs): Promise<number> {
     const fw = setConfig(set.root).framework;
     return fw !== 'auto' && fw !== set.framework ? loadSet(set.root, fs, fw) : set;
   });
-  await ensureParser();
-  if (args.explainContext) {
-    process.stdout.write(explainSets(sets, fs, (p) => applyOverrides(configFor(p), args), cwd, changed));
-    return 0;
-  }
+  return { selected, reads, fs, sets, configFor, changed };
+}
 
+type Input = { display: string; abs: string; read: () => ReturnType<typeof readSqlFile> };
+
+/** Lint the selected files in their migration sets; reports in selection order. */
+function lintSelection(
+  selected: readonly Input[], reads: Map<string, ReturnType<typeof readSqlFile>>, fs: ProjectFs, sets: readonly MigrationSet[],
+  configFor: (p: string) => PgsafeConfig, args: CheckArgs, changed: ReadonlySet<string> | undefined,
+): FileReport[] {
   const reports = new Map<string, FileReport>();
   const unreadable = ENGINE_DIAGNOSTICS.unreadableFile;
   const report = new Set<string>();
@@ -122,8 +146,57 @@ async function check(args: CheckArgs): Promise<number> {
     if (text !== undefined) reports.set(input.abs, positionFindings(input.display, text, lintTextSync(text, { path: input.abs, config: applyOverrides(configFor(input.abs), args) }).findings));
   }
   // Report in the order the files were selected (natural order), unreadable ones included.
-  const ordered = selected.map((i) => reports.get(i.abs)).filter((r): r is FileReport => r !== undefined);
+  return selected.map((i) => reports.get(i.abs)).filter((r): r is FileReport => r !== undefined);
+}
 
+/**
+ * --fix: apply the chosen fixes, re-lint, repeat (a fix can make room for the next one; a fix that
+ * creates a migration must be seen by the next). Never overwrites an existing file.
+ */
+async function fixFiles(args: CheckArgs, lint: () => Promise<FileReport[]>, cwd: string): Promise<void> {
+  const mode: FixMode = args.fix === 'all' ? 'all' : 'safe';
+  let applied = 0;
+  let created = 0;
+  let pending: { file: string; line: number; title: string; reason: string }[] = [];
+  const touched = new Set<string>();
+  for (let pass = 0; pass < 10; pass++) {
+    let progress = false;
+    let newFilesThisPass = false;
+    pending = [];
+    for (const r of await lint()) {
+      const abs = resolve(cwd, r.file);
+      const choice = chooseFixes(r.findings, mode, !newFilesThisPass);
+      for (const s of choice.skipped) pending.push({ file: r.file, line: r.lines.position(s.finding.start).line + 1, title: s.fix.title, reason: s.reason });
+      if (!choice.apply.length) continue;
+      const creates = choice.apply.flatMap((f) => f.newFiles ?? []);
+      if (creates.some((f) => existsSync(f.path))) {
+        for (const f of choice.apply) pending.push({ file: r.file, line: 0, title: f.title, reason: 'its new file already exists' });
+        continue;
+      }
+      writeFileSync(abs, applyTextEdits(r.text, choice.apply.flatMap((f) => f.edits)));
+      for (const f of creates) {
+        writeFileSync(f.path, f.content);
+        created++;
+        touched.add(f.path);
+      }
+      if (creates.length) newFilesThisPass = true;
+      applied += choice.apply.length;
+      touched.add(abs);
+      progress = true;
+    }
+    if (!progress) break;
+  }
+  const lines = [`pgsafe: applied ${applied} fix${applied === 1 ? '' : 'es'} in ${touched.size - created} file${touched.size - created === 1 ? '' : 's'}${created ? `, created ${created} migration file${created === 1 ? '' : 's'}` : ''}.`];
+  const needAll = pending.filter((p) => p.reason === 'needs --fix=all');
+  if (needAll.length) {
+    lines.push(`${needAll.length} fix${needAll.length === 1 ? '' : 'es'} create files or need a value; apply them with --fix=all (or in the editor):`);
+    for (const p of needAll) lines.push(`  ${p.file}:${p.line}  ${p.title}`);
+  }
+  for (const p of pending.filter((x) => x.reason === 'its new file already exists')) lines.push(`  ${p.file}: not applied (${p.reason}): ${p.title}`);
+  process.stderr.write(lines.join('\n') + '\n');
+}
+
+async function report(args: CheckArgs, ordered: FileReport[]): Promise<number> {
   const metas = allRuleMetas();
   const output =
     args.format === 'json' ? formatJson(ordered)

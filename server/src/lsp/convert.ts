@@ -45,19 +45,6 @@ export function workspaceEdit(doc: LspDocument, fixes: readonly Fix[], support: 
   return { changes: { [doc.uri]: edits } };
 }
 
-/** Engine edits of several fixes that do not overlap (the first of overlapping ones wins). */
-export function compatibleFixes(fixes: readonly Fix[]): Fix[] {
-  const taken: { start: number; end: number }[] = [];
-  const out: Fix[] = [];
-  for (const f of fixes) {
-    const clash = f.edits.some((e) => taken.some((t) => e.start < t.end && t.start < e.end || (e.start === e.end && e.start === t.start)));
-    if (clash || f.newFiles?.length) continue;
-    taken.push(...f.edits);
-    out.push(f);
-  }
-  return out;
-}
-
 export function quickFix(title: string, diagnostic: Diagnostic | undefined, data: unknown, preferred = false): CodeAction {
   return { title, kind: CodeActionKind.QuickFix, diagnostics: diagnostic ? [diagnostic] : undefined, isPreferred: preferred || undefined, data };
 }

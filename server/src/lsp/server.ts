@@ -5,9 +5,9 @@ import {
   type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type DocumentDiagnosticReport, type Hover,
   type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
-import { ensureParser, fileLockReport, ignoreForFile, ignoreForStatement, statementLockMarkdown, ENGINE_DIAGNOSTICS, type Finding, type LintResult } from '../../../shared/src/index';
+import { compatibleFixes, ensureParser, fileLockReport, ignoreForFile, ignoreForStatement, statementLockMarkdown, ENGINE_DIAGNOSTICS, type Finding, type LintResult } from '../../../shared/src/index';
 import { LspDocument, negotiateEncoding, type PositionEncoding } from './document';
-import { compatibleFixes, FIX_ALL_KIND, quickFix, toDiagnostic, workspaceEdit, type FindingKey } from './convert';
+import { FIX_ALL_KIND, quickFix, toDiagnostic, workspaceEdit, type FindingKey } from './convert';
 import { MAX_LIVE_CHARS, uriToPath, Workspace } from './workspace';
 
 export const LOCK_REPORT_COMMAND = 'pgsafe.server.lockReport';

@@ -3,11 +3,11 @@
 // schema/pgsafe.config.schema.json describes the same shape for editors.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { FRAMEWORKS, MAX_PG, MIN_PG, defaultConfig, type Framework, type PgsafeConfig } from './types';
+import { FRAMEWORKS, LOCK_TIMEOUT_PATTERN, MAX_PG, MIN_PG, defaultConfig, type Framework, type PgsafeConfig } from './types';
 import type { RuleLevel } from '../rules/types';
 
 export const CONFIG_FILE = 'pgsafe.config.json';
-const KEYS = ['$schema', 'pgVersion', 'framework', 'transaction', 'rules', 'include', 'exclude', 'deployedBefore'];
+const KEYS = ['$schema', 'pgVersion', 'framework', 'transaction', 'rules', 'include', 'exclude', 'deployedBefore', 'lockTimeout'];
 const LEVELS: RuleLevel[] = ['off', 'warn', 'error'];
 
 export class ConfigError extends Error {
@@ -101,6 +101,11 @@ export function validateConfig(json: unknown, file: string, knownRules: Readonly
     const v = obj[key];
     if (!Array.isArray(v) || v.some((g) => typeof g !== 'string' || g.length === 0)) problems.push(`"${key}" must be an array of non-empty glob strings`);
     else config[key] = v as string[];
+  }
+  if ('lockTimeout' in obj) {
+    const v = obj.lockTimeout;
+    if (typeof v !== 'string' || !new RegExp(LOCK_TIMEOUT_PATTERN).test(v)) problems.push(`"lockTimeout" must be a positive duration such as "5s", "500ms" or "2min" (got ${JSON.stringify(v)})`);
+    else config.lockTimeout = v;
   }
   if ('deployedBefore' in obj) {
     const v = obj.deployedBefore;

@@ -1,6 +1,6 @@
 // JSON schema of pgsafe.config.json, generated from the rule registry (scripts/build.mjs writes
 // it to schema/pgsafe.config.schema.json; a test keeps the file and the validator in agreement).
-import { FRAMEWORKS, MAX_PG, MIN_PG } from './types';
+import { FRAMEWORKS, LOCK_TIMEOUT_PATTERN, MAX_PG, MIN_PG } from './types';
 
 export function configJsonSchema(ruleIds: readonly string[]): object {
   return {
@@ -23,6 +23,7 @@ export function configJsonSchema(ruleIds: readonly string[]): object {
       },
       include: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Globs (relative to this file) of migrations to check when walking directories.' },
       exclude: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Globs (relative to this file) of files to skip.' },
+      lockTimeout: { type: 'string', pattern: LOCK_TIMEOUT_PATTERN, default: '5s', description: 'The lock_timeout the lock-timeout fix writes (e.g. "5s", "500ms", "2min").' },
       deployedBefore: { type: 'string', minLength: 1, description: 'Migrations whose file name sorts before this are deployed; the rest are new, and objects they create are not hazards for the migrations after them.' },
     },
   };

@@ -25,10 +25,15 @@ export interface PgsafeConfig {
   source?: string;
   /** Folder that include/exclude globs are relative to. */
   baseDir?: string;
+  /** The lock_timeout the lock-timeout fix writes (default 5s). */
+  lockTimeout: string;
   /** Keys the configuration file set itself (the rest are defaults or editor settings). */
   explicit?: string[];
 }
 
+/** A PostgreSQL duration for lock_timeout: a number with an optional unit. */
+export const LOCK_TIMEOUT_PATTERN = '^[1-9][0-9]*(us|ms|s|min|h|d)?$';
+
 export function defaultConfig(): PgsafeConfig {
-  return { pgVersion: DEFAULT_PG, framework: 'auto', transaction: 'auto', rules: {}, include: [], exclude: [] };
+  return { pgVersion: DEFAULT_PG, framework: 'auto', transaction: 'auto', rules: {}, include: [], exclude: [], lockTimeout: '5s' };
 }

@@ -59,6 +59,8 @@ export interface RuleContext {
   /** The whole file (fixes edit it). */
   readonly text: string;
   readonly migration?: MigrationInfo;
+  /** The lock_timeout fixes write (config `lockTimeout`). */
+  readonly lockTimeout: string;
   /** Every statement of the file (rules may look ahead, e.g. for a COMMIT). */
   readonly statements: readonly Statement[];
   /** Schema as it is before this statement. */

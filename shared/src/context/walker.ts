@@ -25,6 +25,7 @@ export interface WalkerOptions {
   plan?: TransactionPlan;
   text?: string;
   migration?: MigrationInfo;
+  lockTimeout?: string;
 }
 
 /** What a section starts in: the runner's transaction, an implicit one, or none. */
@@ -155,6 +156,7 @@ export class MigrationWalker {
       path: this.opts.path,
       text: this.opts.text ?? '',
       migration: this.opts.migration,
+      lockTimeout: this.opts.lockTimeout ?? '5s',
       statements: this.opts.statements,
       catalog,
       tx: view,

@@ -1,14 +1,31 @@
 // The JSON contract other tools rely on: one array, one object per finding, 1-based positions.
 // Written as one finding per line: compact (large outputs are several MB) yet easy to diff and
 // grep. Built as strings directly: this is on the hot path of `pgsafe check --format json`.
+import { relative } from 'node:path';
 import type { FileReport } from './report';
+import { isSafeFix } from '../fixes/apply';
+import type { Fix } from '../rules/types';
+
+/** A fix for JSON: 1-based edit ranges like the finding's, new files relative to the working directory. */
+function fixJson(r: FileReport, x: Fix) {
+  return {
+    title: x.title,
+    safe: isSafeFix(x),
+    edits: x.edits.map((e) => {
+      const s = r.lines.position(e.start);
+      const t = r.lines.position(e.end);
+      return { line: s.line + 1, column: s.character + 1, endLine: t.line + 1, endColumn: t.character + 1, newText: e.newText };
+    }),
+    newFiles: (x.newFiles ?? []).map((f) => ({ path: relative(process.cwd(), f.path) || f.path, content: f.content })),
+  };
+}
 
 export function formatJson(reports: readonly FileReport[]): string {
   const rows: string[] = [];
   for (const r of reports) {
     const file = JSON.stringify(r.file);
     for (const f of r.findings) {
-      const fixes = f.fixes.length ? JSON.stringify(f.fixes.map((x) => ({ title: x.title, edits: x.edits, newFiles: x.newFiles ?? [] }))) : '[]';
+      const fixes = f.fixes.length ? JSON.stringify(f.fixes.map((x) => fixJson(r, x))) : '[]';
       rows.push(
         `{"file":${file},"line":${f.line},"column":${f.column},"endLine":${f.endLine},"endColumn":${f.endColumn},` +
           `"rule":${JSON.stringify(f.rule)},"severity":${JSON.stringify(f.severity)},"message":${JSON.stringify(f.message)},` +

@@ -1,3 +1,4 @@
+import { lockTimeoutFix } from '../fixes/lock-timeout';
 import { defineRule, docsUrl } from './types';
 import { existingEffects, lockPhrase, name } from './_helpers';
 import { blocksTraffic } from '../locks/modes';
@@ -19,7 +20,8 @@ export default defineRule({
     const target = heavy.role === 'index' ? `the table of index ${name(heavy.relation)}` : name(heavy.relation);
     return {
       message: `${heavy.action} requests ${lockPhrase(heavy.mode, heavy.relation, target)}, and no lock_timeout is set in ${scope}. If a long query holds a conflicting lock, this statement waits — and every query on the table queues behind it.`,
-      help: `Put \`SET ${ctx.tx.inTransaction ? 'LOCAL ' : ''}lock_timeout = '5s';\` before it (and retry the migration if it times out). Reported once per transaction; \`lock_timeout = 0\` counts as unset.`,
+      help: `Put \`SET ${ctx.tx.inTransaction ? 'LOCAL ' : ''}lock_timeout = '${ctx.lockTimeout}';\` before it (and retry the migration if it times out). Reported once per transaction; \`lock_timeout = 0\` counts as unset.`,
     };
   },
+  fix: (stmt, _report, ctx) => lockTimeoutFix(stmt, ctx),
 });

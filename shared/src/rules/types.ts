@@ -48,6 +48,8 @@ export interface Fix {
   /** New migration files a fix creates (absolute paths). */
   newFiles?: { path: string; content: string }[];
   preferred?: boolean;
+  /** The fix writes a placeholder the user must replace (a backfill value, a name): not applied by `--fix`. */
+  needsValue?: boolean;
 }
 
 export interface Finding {
