@@ -67,9 +67,9 @@ export function newMigration(m: MigrationInfo, slug: string): NewMigration | und
 }
 
 /** The content of a new migration holding `upSql` (run outside a transaction) and `downSql`. */
-export function newMigrationFiles(n: NewMigration, upSql: string, downSql: string, header: string): { path: string; content: string }[] {
+export function newMigrationFiles(n: NewMigration, upSql: string, downSql: string, header: string, transactional = false): { path: string; content: string }[] {
   if (n.markers) {
-    return [{ path: n.up, content: `${n.markers.upNoTransaction}\n${header}${upSql}\n\n${n.markers.down}\n${downSql}\n` }];
+    return [{ path: n.up, content: `${transactional ? n.markers.up : n.markers.upNoTransaction}\n${header}${upSql}\n\n${n.markers.down}\n${downSql}\n` }];
   }
   const files = [{ path: n.up, content: `${header}${upSql}\n` }];
   if (n.down) files.push({ path: n.down, content: `${downSql}\n` });

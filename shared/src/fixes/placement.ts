@@ -92,3 +92,31 @@ function moveToNewMigration(stmt: Statement, ctx: RuleContext, r: Relocation): F
     preferred: true,
   };
 }
+
+/**
+ * Run `sql` in its own transaction after the one `stmt` runs in: right after it when it runs
+ * outside a transaction, after the file's COMMIT, or in a new migration after the last one (the
+ * runner's transaction ends with the file). `edits` are the changes to `stmt` itself.
+ */
+export function afterTransaction(stmt: Statement, ctx: RuleContext, edits: TextEdit[], title: string, sql: string, slug: string): Fix | undefined {
+  const text = ctx.text;
+  const nl = eol(text);
+  const tx = ctx.tx;
+  const insertAfter = (s: Statement): TextEdit => {
+    const at = afterLine(text, s.terminator ?? s.end);
+    const needNl = at === text.length && !text.endsWith('\n');
+    return { start: at, end: at, newText: `${needNl ? nl : ''}${sql}${nl}` };
+  };
+  if (!tx.inTransaction && !(tx.assumption && ctx.statements.filter((s) => s.section === stmt.section).length > 1)) {
+    return { title, edits: [...edits, insertAfter(stmt)], preferred: true };
+  }
+  if (tx.source === 'begin') {
+    const commit = ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
+    if (commit && /^\s*(COMMIT|END)\b/i.test(commit.text)) return { title: `${title} (after the file's COMMIT)`, edits: [...edits, insertAfter(commit)], preferred: true };
+  }
+  const target = ctx.migration && newMigration(ctx.migration, slug);
+  if (!target) return undefined;
+  const header = `-- Follows ${basename(ctx.path)} (pgsafe): it must run in a separate transaction.${nl}`;
+  const files = newMigrationFiles(target, sql, '-- Nothing to undo.', header, true).map((f) => ({ path: f.path, content: nl === '\n' ? f.content : f.content.replace(/\n/g, nl) }));
+  return { title: `${title} (in a new migration ${basename(target.up)})`, edits, newFiles: files, preferred: true };
+}

@@ -1,3 +1,4 @@
+import { notValidThenValidate } from '../fixes/not-valid';
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
 import { columnConstraints } from './_columns';
@@ -43,4 +44,5 @@ export default defineRule({
     }
     return out;
   },
+  fix: (stmt, report, ctx) => notValidThenValidate(stmt, report, ctx, 'CONSTR_CHECK'),
 });

@@ -1,3 +1,4 @@
+import { notValidThenValidate } from '../fixes/not-valid';
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, name, rangeAt } from './_helpers';
 import { rangeVarName } from '../ast/names';
@@ -40,4 +41,5 @@ export default defineRule({
     }
     return out;
   },
+  fix: (stmt, report, ctx) => notValidThenValidate(stmt, report, ctx, 'CONSTR_FOREIGN'),
 });
