@@ -98,7 +98,7 @@ function moveToNewMigration(stmt: Statement, ctx: RuleContext, r: Relocation): F
  * outside a transaction, after the file's COMMIT, or in a new migration after the last one (the
  * runner's transaction ends with the file). `edits` are the changes to `stmt` itself.
  */
-export function afterTransaction(stmt: Statement, ctx: RuleContext, edits: TextEdit[], title: string, sql: string, slug: string): Fix | undefined {
+export function afterTransaction(stmt: Statement, ctx: RuleContext, edits: TextEdit[], title: string, sql: string, slug: string, heavy = false): Fix | undefined {
   const text = ctx.text;
   const nl = eol(text);
   const tx = ctx.tx;
@@ -116,7 +116,8 @@ export function afterTransaction(stmt: Statement, ctx: RuleContext, edits: TextE
   }
   const target = ctx.migration && newMigration(ctx.migration, slug);
   if (!target) return undefined;
-  const header = `-- Follows ${basename(ctx.path)} (pgsafe): it must run in a separate transaction.${nl}`;
+  // Statements that take a traffic-blocking lock get the lock_timeout their old place may have had.
+  const header = `-- Follows ${basename(ctx.path)} (pgsafe): it must run in a separate transaction.${nl}${heavy ? `SET LOCAL lock_timeout = '${ctx.lockTimeout}';${nl}` : ''}`;
   const files = newMigrationFiles(target, sql, '-- Nothing to undo.', header, true).map((f) => ({ path: f.path, content: nl === '\n' ? f.content : f.content.replace(/\n/g, nl) }));
   return { title: `${title} (in a new migration ${basename(target.up)})`, edits, newFiles: files, preferred: true };
 }

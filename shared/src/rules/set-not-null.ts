@@ -1,3 +1,4 @@
+import { setNotNullSafely } from '../fixes/set-not-null';
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, name } from './_helpers';
 import { hasValidatedNotNullCheck } from '../locks/catalogue';
@@ -36,4 +37,5 @@ export default defineRule({
     }
     return out;
   },
+  fix: (stmt, _report, ctx) => setNotNullSafely(stmt, ctx),
 });

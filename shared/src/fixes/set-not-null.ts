@@ -1,0 +1,46 @@
+// Recipe 3: SET NOT NULL on an existing column without the long ACCESS EXCLUSIVE scan.
+// PG 18: `ADD CONSTRAINT … NOT NULL col NOT VALID`, then VALIDATE in a separate transaction.
+// PG 12–17: `CHECK (col IS NOT NULL) NOT VALID`; then, in a separate transaction, VALIDATE, SET NOT
+// NULL (PostgreSQL skips the scan because the validated check proves it) and drop the check.
+import { displayName, quoteIdent } from '../ast/names';
+import type { RuleContext } from '../context/rule-context';
+import type { Statement } from '../parse/statement';
+import type { Fix } from '../rules/types';
+import { alterCommands } from '../rules/_helpers';
+import { scanSql } from '../parse/pgquery';
+import { afterTransaction } from './placement';
+import { slugOf } from './naming';
+import { eol, keywordCase, tokensOf } from './text';
+
+export function setNotNullSafely(stmt: Statement, ctx: RuleContext): Fix[] {
+  const cmds = alterCommands(stmt);
+  // Only a statement that does nothing else: it is replaced as a whole.
+  if (cmds.length !== 1 || cmds[0].cmd.subtype !== 'AT_SetNotNull' || ctx.pgVersion < 12 || 'parent' in stmt) return [];
+  // The statement is rewritten whole: never when that would drop a comment inside it.
+  if ((scanSql(stmt.text) ?? []).some((t) => t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT')) return [];
+  const { table, cmd } = cmds[0];
+  const col: string = cmd.name;
+  const toks = tokensOf(stmt);
+  const k = (w: string) => keywordCase(toks[0]?.text ?? 'ALTER', w);
+  const nl = eol(ctx.text);
+  const t = displayName(table);
+  const c = quoteIdent(col);
+  const name = quoteIdent(Buffer.byteLength(`${table.name}_${col}_not_null`) > 63 ? `${table.name}_${col}_not_null`.slice(0, 63) : `${table.name}_${col}_not_null`);
+  const pg18 = ctx.pgVersion >= 18;
+  const add = pg18
+    ? `${k('ALTER TABLE')} ${t} ${k('ADD CONSTRAINT')} ${name} ${k('NOT NULL')} ${c} ${k('NOT VALID')}`
+    : `${k('ALTER TABLE')} ${t} ${k('ADD CONSTRAINT')} ${name} ${k('CHECK')} (${c} ${k('IS NOT NULL')}) ${k('NOT VALID')}`;
+  const follow = pg18
+    ? `${k('ALTER TABLE')} ${t} ${k('VALIDATE CONSTRAINT')} ${name};`
+    : [
+      `${k('ALTER TABLE')} ${t} ${k('VALIDATE CONSTRAINT')} ${name};`,
+      `${k('ALTER TABLE')} ${t} ${k('ALTER COLUMN')} ${c} ${k('SET NOT NULL')};`,
+      `${k('ALTER TABLE')} ${t} ${k('DROP CONSTRAINT')} ${name};`,
+    ].join(nl);
+  const edits = [{ start: stmt.start, end: stmt.end, newText: add }];
+  const title = pg18
+    ? 'Add the NOT NULL constraint NOT VALID, then VALIDATE it in a separate transaction (PostgreSQL 18)'
+    : `Prove NOT NULL with a CHECK … NOT VALID, then VALIDATE, SET NOT NULL and drop the check in a separate transaction (PostgreSQL ${ctx.pgVersion})`;
+  const fix = afterTransaction(stmt, ctx, edits, title, follow, slugOf(`not_null_${table.name}_${col}`), !pg18);
+  return fix ? [fix] : [];
+}
