@@ -5,7 +5,7 @@ import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix, TextEdit } from '../rules/types';
 import { nonTransactionalForm } from '../rules/concurrently-in-transaction';
-import { eol, indentAt, lineStart } from './text';
+import { afterLine, eol, indentAt, lineStart } from './text';
 
 export function lockTimeoutFix(stmt: Statement, ctx: RuleContext): Fix[] {
   if ('parent' in stmt) return []; // inside a DO block: the SET belongs before the DO
@@ -18,12 +18,22 @@ export function lockTimeoutFix(stmt: Statement, ctx: RuleContext): Fix[] {
   const set = `SET ${ctx.tx.inTransaction ? 'LOCAL ' : ''}lock_timeout = '${value}';`;
   const edits: TextEdit[] = [onOwnLine ? { start: at, end: at, newText: `${indent}${set}${nl}` } : { start: stmt.start, end: stmt.start, newText: `${set}${nl}` }];
   if (!ctx.tx.inTransaction) {
-    const concurrent = ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && nonTransactionalForm(s));
-    if (concurrent) {
-      const cat = lineStart(text, concurrent.start);
-      const own = text.slice(cat, concurrent.start).trim() === '';
-      edits.push(own ? { start: cat, end: cat, newText: `${indentAt(text, concurrent.start)}RESET lock_timeout;${nl}` } : { start: concurrent.start, end: concurrent.start, newText: `RESET lock_timeout;${nl}` });
-    }
+    // Around each later CONCURRENTLY statement: RESET before it, SET again after it when more follow.
+    const later = ctx.statements.filter((s) => s.index > stmt.index && s.section === stmt.section && !s.error);
+    later.forEach((s, i) => {
+      if (!nonTransactionalForm(s)) return;
+      const prev = later[i - 1];
+      if (!prev || !nonTransactionalForm(prev)) {
+        const cat = lineStart(text, s.start);
+        const own = text.slice(cat, s.start).trim() === '';
+        edits.push(own ? { start: cat, end: cat, newText: `${indentAt(text, s.start)}RESET lock_timeout;${nl}` } : { start: s.start, end: s.start, newText: `RESET lock_timeout;${nl}` });
+      }
+      const next = later[i + 1];
+      if (next && !nonTransactionalForm(next)) {
+        const at = afterLine(text, s.terminator ?? s.end);
+        edits.push({ start: at, end: at, newText: `${indentAt(text, s.start)}SET lock_timeout = '${value}';${nl}` });
+      }
+    });
   }
   return [{ title: `Set lock_timeout = '${value}' before this statement${ctx.tx.inTransaction ? ' (SET LOCAL: for this transaction)' : ''}`, edits, preferred: true }];
 }

@@ -42,9 +42,11 @@ export function newMigration(m: MigrationInfo, slug: string): NewMigration | und
       return { up: join(dir, `V${v}__${slug}.sql`) };
     }
     case 'plain': {
-      const v = nextVersion(names.map((n) => /^(\d+)[_-]/.exec(n)?.[1] ?? ''));
+      const v = nextVersion(names.map((n) => /^(\d+)(?:[_-]|\.sql$)/.exec(n)?.[1] ?? ''));
       if (!v) return undefined;
-      return { up: join(dir, `${v}_${slug}.sql`) };
+      // Folders of bare version numbers (000006.sql) get one more; named ones keep a name.
+      const bare = names.length > 0 && names.every((n) => /^\d+\.sql$/.test(n));
+      return { up: join(dir, bare ? `${v}.sql` : `${v}_${slug}.sql`) };
     }
     case 'goose': {
       const v = nextVersion(names.map((n) => /^(\d+)_/.exec(n)?.[1] ?? ''));

@@ -58,7 +58,11 @@ export function outsideTransaction(stmt: Statement, ctx: RuleContext, r: Relocat
     const stmtEnd = afterLine(text, stmt.terminator ?? stmt.end);
     const next = ctx.statements[stmt.index + 1];
     if (commit && next === commit) edits.push({ ...removalRange(text, commit), newText: '' });
-    else edits.push({ start: stmtEnd, end: stmtEnd, newText: `BEGIN;${nl}` });
+    else {
+      // The second transaction keeps the lock_timeout the first one set with SET LOCAL.
+      const local = ctx.session.lockTimeout && /\bLOCAL\b/i.test(ctx.session.lockTimeout.text) ? `${ctx.session.lockTimeout.text.trim()};${nl}` : '';
+      edits.push({ start: stmtEnd, end: stmtEnd, newText: `BEGIN;${nl}${local}` });
+    }
     return { title: `${r.title}, outside the file's BEGIN … COMMIT`, edits, preferred: true };
   }
 
@@ -85,8 +89,9 @@ function moveToNewMigration(stmt: Statement, ctx: RuleContext, r: Relocation): F
   if (!target) return undefined;
   const header = `-- Moved here from ${basename(ctx.path)} by pgsafe: it cannot run inside a transaction.${nl}`;
   const files = newMigrationFiles(target, r.sql, r.down, header).map((f) => ({ path: f.path, content: nl === '\n' ? f.content : f.content.replace(/\n/g, nl) }));
+  const flyway = m!.framework === 'flyway' ? ' (deploy with flyway.postgresql.transactional.lock=false)' : '';
   return {
-    title: `${r.title} in a new migration ${basename(target.up)}`,
+    title: `${r.title} in a new migration ${basename(target.up)}${flyway}`,
     edits: [{ ...removalRange(text, stmt, true), newText: '' }],
     newFiles: files,
     preferred: true,
