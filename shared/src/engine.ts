@@ -32,6 +32,8 @@ export interface LintOptions {
   parseCache?: ParseCache;
   /** The migration set the file belongs to (fixes that add a migration file need it). */
   migration?: MigrationInfo;
+  /** Compute each finding's fixes (default true; reporters that do not show fixes skip the work). */
+  withFixes?: boolean;
 }
 
 /** What one statement does to the database, as the rules saw it. */
@@ -132,6 +134,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
     catalog: options.catalog, framework: options.framework, plan: options.plan, text, migration: options.migration, lockTimeout: config.lockTimeout,
   });
   const info: StatementInfo[] | undefined = options.collectStatementInfo ? [] : undefined;
+  const withFixes = options.withFixes !== false;
   for (const stmt of split.statements) {
     if (stmt.error) {
       if (syntaxLevel) push(D.syntaxError, syntaxLevel, { message: `Syntax error: ${stmt.error.message}.`, help: stmt.section.direction === 'down' ? 'This is in the down migration: the rollback would fail here.' : 'PostgreSQL would reject this statement. Other statements of the file are still checked.', start: stmt.error.offset, end: tokenEnd(text, stmt.error.offset, stmt.end) }, stmt);
@@ -147,7 +150,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
       for (const { rule, severity } of rulesFor(unit.kind)) {
         const out = rule.check(unit, ctx);
         if (!out) continue;
-        for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit, rule.fix ? rule.fix(unit, r, ctx) : []);
+        for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit, rule.fix && withFixes ? rule.fix(unit, r, ctx) : []);
       }
       if (unit !== stmt || embedded.length === 0) walker.after(unit, ctx.locks);
     }

@@ -116,6 +116,8 @@ function lintSelection(
   configFor: (p: string) => PgsafeConfig, args: CheckArgs, changed: ReadonlySet<string> | undefined,
 ): FileReport[] {
   const reports = new Map<string, FileReport>();
+  // Only the JSON report and --fix show fixes: the other formats skip computing them.
+  const withFixes = args.format === 'json' || !!args.fix;
   const unreadable = ENGINE_DIAGNOSTICS.unreadableFile;
   const report = new Set<string>();
   for (const input of selected) {
@@ -134,7 +136,7 @@ function lintSelection(
   const finalCatalogs = new Map<MigrationSet, Catalog>();
   for (const { set, after } of orderSets(sets, fs)) {
     const catalog = after ? finalCatalogs.get(after)?.clone() ?? new Catalog() : new Catalog();
-    for (const { file, text, result } of lintSet(set, { fs, configFor: (p) => applyOverrides(configFor(p), args), report, changed, catalog })) {
+    for (const { file, text, result } of lintSet(set, { fs, configFor: (p) => applyOverrides(configFor(p), args), report, changed, catalog, withFixes })) {
       if (result && text !== undefined) reports.set(file.path, positionFindings(display.get(file.path) ?? file.path, text, result.findings));
     }
     finalCatalogs.set(set, catalog);
@@ -143,7 +145,7 @@ function lintSelection(
   for (const input of selected) {
     if (reports.has(input.abs) || !report.has(input.abs)) continue;
     const text = fs.readText(input.abs);
-    if (text !== undefined) reports.set(input.abs, positionFindings(input.display, text, lintTextSync(text, { path: input.abs, config: applyOverrides(configFor(input.abs), args) }).findings));
+    if (text !== undefined) reports.set(input.abs, positionFindings(input.display, text, lintTextSync(text, { path: input.abs, config: applyOverrides(configFor(input.abs), args), withFixes }).findings));
   }
   // Report in the order the files were selected (natural order), unreadable ones included.
   return selected.map((i) => reports.get(i.abs)).filter((r): r is FileReport => r !== undefined);

@@ -120,6 +120,22 @@ export function startServer(connection: Connection): void {
     return r;
   }
 
+  function lintWithFixes(doc: LspDocument): LintResult | undefined {
+    if (doc.text.length > MAX_LIVE_CHARS) return undefined;
+    return workspace.lintWithFixes(doc);
+  }
+
+  /** After diagnostics are out, compute the fixes while the user is idle (code actions are then instant). */
+  let fixTimer: NodeJS.Timeout | undefined;
+  function prepareFixes(uri: string, version: number): void {
+    if (fixTimer) clearTimeout(fixTimer);
+    fixTimer = setTimeout(guard('preparing fixes', undefined, () => {
+      fixTimer = undefined;
+      const doc = workspace.docs.get(uri);
+      if (doc && doc.version === version && pending.size === 0) lintWithFixes(doc);
+    }), 150);
+  }
+
   function diagnosticsFor(doc: LspDocument): Diagnostic[] {
     const result = lint(doc);
     if (!result) {
@@ -140,6 +156,7 @@ export function startServer(connection: Connection): void {
     if ((published.get(uri) ?? -Infinity) > version) return;
     published.set(uri, version);
     connection.sendDiagnostics({ uri, version, diagnostics });
+    prepareFixes(uri, version);
   }
 
   function schedule(uri: string, delay = 8): void {
@@ -238,7 +255,9 @@ export function startServer(connection: Connection): void {
     if (!doc) return { kind: 'full', items: [] };
     const resultId = `${doc.version}:${workspace.generation}`;
     if (p.previousResultId === resultId && workspace.cached(doc.uri)) return { kind: 'unchanged', resultId };
-    return { kind: 'full', resultId, items: diagnosticsFor(doc) };
+    const items = diagnosticsFor(doc);
+    prepareFixes(doc.uri, doc.version);
+    return { kind: 'full', resultId, items };
   }));
 
   function findingAt(result: LintResult, key: FindingKey): Finding | undefined {
@@ -248,7 +267,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(guard('codeAction', [] as CodeAction[], (p: CodeActionParams) => {
     const doc = workspace.docs.get(p.textDocument.uri);
     if (!doc) return [];
-    const result = lint(doc);
+    const result = lintWithFixes(doc);
     if (!result) return [];
     const only = p.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
@@ -285,7 +304,7 @@ export function startServer(connection: Connection): void {
     if (!data) return action;
     const doc = workspace.docs.get(data.uri);
     if (!doc || doc.version !== data.version) return action; // stale: no edit rather than a wrong one
-    const result = lint(doc);
+    const result = lintWithFixes(doc);
     if (!result) return action;
     if (data.action === 'fix-all') {
       const preferred = result.findings.flatMap((f) => f.fixes.filter((x) => x.preferred));

@@ -43,6 +43,8 @@ class DiskCache implements ProjectFs {
 }
 
 export interface CachedLint {
+  /** The same lint with fixes, computed after the diagnostics were published (or on demand). */
+  withFixes?: LintResult;
   version: number;
   result: LintResult;
   /** Lint results are also keyed by a generation that workspace-wide changes bump. */
@@ -149,13 +151,26 @@ export class Workspace {
     return result;
   }
 
+  /** Findings with their fixes for the document's current version (cached). */
+  lintWithFixes(doc: LspDocument): LintResult {
+    this.lint(doc);
+    const hit = this.cache.get(doc.uri)!;
+    if (!hit.withFixes) {
+      const path = uriToPath(doc.uri);
+      hit.withFixes = path
+        ? this.project.lintWithFixes(path, doc.text)
+        : lintTextSync(doc.text, { path: doc.uri, config: this.config.configFor(resolve(this.roots[0] ?? process.cwd(), 'untitled.sql')), collectStatementInfo: true });
+    }
+    return hit.withFixes;
+  }
+
   cached(uri: string): CachedLint | undefined {
     return this.cache.get(uri);
   }
 
   private compute(doc: LspDocument): LintResult {
     const path = uriToPath(doc.uri);
-    if (!path) return lintTextSync(doc.text, { path: doc.uri, config: this.config.configFor(resolve(this.roots[0] ?? process.cwd(), 'untitled.sql')), collectStatementInfo: true });
+    if (!path) return lintTextSync(doc.text, { path: doc.uri, config: this.config.configFor(resolve(this.roots[0] ?? process.cwd(), 'untitled.sql')), collectStatementInfo: true, withFixes: false });
     return this.project.lint(path, doc.text);
   }
 }

@@ -9,7 +9,7 @@ import type { Fix, TextEdit } from '../rules/types';
 import { nonTransactionalForm } from '../rules/concurrently-in-transaction';
 import { endsTransaction } from '../rules/_flow';
 import { newMigration, newMigrationFiles } from './naming';
-import { afterLine, eol, lineStart, removalRange } from './text';
+import { afterLine, eol, lineStart, removalRange, sectionStatements } from './text';
 
 export interface Relocation {
   /** Title of the fix when the statement stays where it is ("Use CREATE INDEX CONCURRENTLY"). */
@@ -42,7 +42,7 @@ export function outsideTransaction(stmt: Statement, ctx: RuleContext, r: Relocat
   const text = ctx.text;
   const nl = eol(text);
   const tx = ctx.tx;
-  const mine = ctx.statements.filter((s) => s.section === stmt.section && !s.error);
+  const mine = sectionStatements(ctx.statements, stmt);
   const alone = mine.every((s) => s === stmt || allowsNoTransaction(s));
   if (!tx.inTransaction) {
     // An unknown runner may send the file as one query (an implicit transaction): a file of its own is safe either way.
@@ -112,7 +112,7 @@ export function afterTransaction(stmt: Statement, ctx: RuleContext, edits: TextE
     const needNl = at === text.length && !text.endsWith('\n');
     return { start: at, end: at, newText: `${needNl ? nl : ''}${sql}${nl}` };
   };
-  if (!tx.inTransaction && !(tx.assumption && ctx.statements.filter((s) => s.section === stmt.section).length > 1)) {
+  if (!tx.inTransaction && !(tx.assumption && sectionStatements(ctx.statements, stmt).length > 1)) {
     return { title, edits: [...edits, insertAfter(stmt)], preferred: true };
   }
   if (tx.source === 'begin') {

@@ -27,8 +27,34 @@ export function findWord(toks: readonly Tok[], words: readonly string[], from = 
   return -1;
 }
 
+let lastText: string | undefined;
+let lastEol = '\n';
+
+/** The file's line ending (remembered for the last file asked about: fixes ask once per finding). */
 export function eol(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
+  if (text !== lastText) {
+    lastText = text;
+    lastEol = text.includes('\r\n') ? '\r\n' : '\n';
+  }
+  return lastEol;
+}
+
+const bySection = new WeakMap<readonly Statement[], Map<unknown, Statement[]>>();
+
+/** The parsed statements of the statement's section (computed once per file). */
+export function sectionStatements(all: readonly Statement[], stmt: Statement): Statement[] {
+  let map = bySection.get(all);
+  if (!map) {
+    map = new Map();
+    for (const s of all) {
+      if (s.error) continue;
+      let list = map.get(s.section);
+      if (!list) map.set(s.section, (list = []));
+      list.push(s);
+    }
+    bySection.set(all, map);
+  }
+  return map.get(stmt.section) ?? [];
 }
 
 /** Match the case the user writes keywords in (`index` → lower case insertions). */

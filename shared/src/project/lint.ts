@@ -26,6 +26,8 @@ export interface SetLintOptions {
   startAt?: string;
   /** Record per-statement lock information (hover, lock report). */
   collectStatementInfo?: boolean;
+  /** Compute fixes (default true). */
+  withFixes?: boolean;
   /** Parse caches of open documents (language server). */
   parseCacheFor?(path: string): ParseCache | undefined;
 }
@@ -80,6 +82,7 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
       collectStatementInfo: opts.collectStatementInfo,
       parseCache: opts.parseCacheFor?.(file.path),
       migration: { root: set.root, framework, files: set.files },
+      withFixes: opts.withFixes,
     });
     if (file.role === 'up' || file.role === 'repeatable') catalog.settle(isDeployed(set, file, config, opts.changed));
     if (wanted) out.push({ file, text, result });

@@ -5,7 +5,7 @@ import type { PgsafeConfig } from '../config/types';
 import type { ParseCache } from '../parse/split';
 import { loadSet, setRootOf } from './discover';
 import type { ProjectFs } from './fs';
-import { IncrementalSet } from './lint';
+import { IncrementalSet, lintSet } from './lint';
 import { transactionPlan } from './transactions';
 import type { DetectedFramework, MigrationSet } from './types';
 
@@ -40,6 +40,7 @@ export class ProjectIndex {
         configFor: this.configFor,
         collectStatementInfo: true,
         parseCacheFor: this.parseCacheFor,
+        withFixes: false,
       });
       this.sets.set(root, inc);
     }
@@ -51,6 +52,24 @@ export class ProjectIndex {
     const inc = this.setOf(path);
     const r = inc?.result(path)?.result;
     if (r) return r;
+    return lintTextSync(text, { path, config: this.configFor(path), collectStatementInfo: true, parseCache: this.parseCacheFor(path), withFixes: false });
+  }
+
+  /**
+   * The same findings with their fixes (the language server asks after publishing diagnostics,
+   * so typing never waits for fixes): the file is linted again on the schema before it.
+   */
+  lintWithFixes(path: string, text: string): LintResult {
+    const inc = this.setOf(path);
+    const catalog = inc?.catalogBefore(path);
+    if (inc && catalog) {
+      const i = inc.set.files.findIndex((f) => f.path === path);
+      const [r] = lintSet(inc.set, {
+        fs: this.fs, configFor: this.configFor, catalog, startAt: path, stopBefore: inc.set.files[i + 1]?.path,
+        report: new Set([path]), collectStatementInfo: true, parseCacheFor: this.parseCacheFor,
+      });
+      if (r?.result) return r.result;
+    }
     return lintTextSync(text, { path, config: this.configFor(path), collectStatementInfo: true, parseCache: this.parseCacheFor(path) });
   }
 
