@@ -28,3 +28,7 @@ export type { Statement } from './parse/statement';
 export type { SplitResult } from './parse/split';
 export { ParseCache } from './parse/split';
 export { chooseFixes, compatibleFixes, applyTextEdits, preferredFix, isSafeFix, type FixMode } from './fixes/apply';
+// Rollback generation (`pgsafe down`, the language server's "Generate rollback migration").
+export { generateDown, writeDown, stateBefore, DownError, type DownResult } from './rollback/index';
+export { downForText, advance, emptyState, type RollbackState, type Placement, type DownItem, type DownSql, type DownStatus } from './rollback/index';
+export { roundTrip, snapshotSchema, compareSnapshots, type RoundTripResult, type SchemaSnapshot, type SqlDb } from './rollback/roundtrip';

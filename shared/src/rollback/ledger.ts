@@ -1,0 +1,245 @@
+// What the rollback needs to re-create objects and that the schema catalog does not keep: the
+// source text that defined each index, constraint, view, function, trigger, type, sequence and
+// policy, the text of DEFAULT / CHECK / generation expressions, identity kinds and comments.
+// Filled from the statements of the migrations replayed before the one being reverted.
+import { listName, rangeVarName, stringList, type QName } from '../ast/names';
+import { defaultConstraintName, defaultIndexName } from '../context/derive';
+import type { Catalog } from '../context/catalog';
+import type { Statement } from '../parse/statement';
+import { exprText, fingerprint, itemEnd, offsetIn, qname, tokens } from './text';
+
+export interface IndexDef {
+  table: QName;
+  unique: boolean;
+  /** Text after the table name: `USING gin (…) WHERE …`. */
+  tail: string;
+  only: boolean;
+}
+
+const key = (q: QName | undefined) => (q ? q.name : '');
+const tkey = (t: QName | undefined, name: string) => `${key(t)}\u0000${name}`;
+
+/** Cut a leading `CONSTRAINT name` from a constraint's text. */
+function withoutName(text: string): string {
+  const toks = tokens(text);
+  if (toks[0]?.text.toLowerCase() === 'constraint' && toks.length > 2) return text.slice(toks[2].start).trim();
+  return text.trim();
+}
+
+export class Ledger {
+  /** Expression fingerprint → its source text. */
+  readonly exprs = new Map<string, string>();
+  readonly indexes = new Map<string, IndexDef>();
+  /** table\0constraint → table-level definition without the name (`FOREIGN KEY (a) REFERENCES …`). */
+  readonly constraints = new Map<string, string>();
+  /** table\0column → 'ALWAYS' | 'BY DEFAULT' */
+  readonly identity = new Map<string, string>();
+  /** Views, materialized views, functions, triggers, types, sequences, policies, extensions, schemas: key → CREATE text. */
+  readonly objects = new Map<string, string>();
+  /** Comment target fingerprint → comment. */
+  readonly comments = new Map<string, string | null>();
+  /** Tables whose CREATE TABLE text is still exact (never altered or renamed since): name → text. */
+  readonly tableText = new Map<string, string>();
+
+  clone(): Ledger {
+    const c = new Ledger();
+    for (const [k, v] of this.exprs) c.exprs.set(k, v);
+    for (const [k, v] of this.indexes) c.indexes.set(k, { ...v });
+    for (const [k, v] of this.constraints) c.constraints.set(k, v);
+    for (const [k, v] of this.identity) c.identity.set(k, v);
+    for (const [k, v] of this.objects) c.objects.set(k, v);
+    for (const [k, v] of this.comments) c.comments.set(k, v);
+    for (const [k, v] of this.tableText) c.tableText.set(k, v);
+    return c;
+  }
+
+  /** Record what `stmt` defines; `catalog` is the schema before it (for default names). */
+  record(stmt: Statement, catalog: Catalog): void {
+    const n = stmt.node;
+    if (!n) return;
+    this.collectExprs(stmt, n);
+    switch (stmt.kind) {
+      case 'CreateStmt': {
+        const table = rangeVarName(n.relation);
+        if (!table) return;
+        if (n.if_not_exists && catalog.relation(table)) return;
+        this.tableText.set(key(table), stmt.text);
+        for (const e of n.tableElts ?? []) {
+          if (e.ColumnDef) this.columnConstraints(stmt, table, e.ColumnDef);
+          else if (e.Constraint) this.tableConstraint(stmt, table, e.Constraint);
+        }
+        return;
+      }
+      case 'AlterTableStmt': {
+        const table = rangeVarName(n.relation);
+        if (!table) return;
+        this.tableText.delete(key(table));
+        for (const c of n.cmds ?? []) {
+          const cmd = c.AlterTableCmd;
+          if (cmd?.subtype === 'AT_AddConstraint' && cmd.def?.Constraint) this.tableConstraint(stmt, table, cmd.def.Constraint);
+          else if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) this.columnConstraints(stmt, table, cmd.def.ColumnDef);
+        }
+        return;
+      }
+      case 'IndexStmt': {
+        const table = rangeVarName(n.relation);
+        if (!table) return;
+        const columns = (n.indexParams ?? []).map((p: any) => p.IndexElem?.name ?? '(expression)');
+        const name = n.idxname ?? defaultIndexName(catalog, table, columns);
+        if (n.if_not_exists && catalog.index({ schema: table.schema, name })) return;
+        const rel = tokens(stmt.text.slice(offsetIn(stmt, n.relation.location)));
+        // The table name is one to three tokens (schema . name).
+        let after = rel[0]?.end ?? 0;
+        if (rel[1]?.text === '.' && rel[2]) after = rel[2].end;
+        const tail = stmt.text.slice(offsetIn(stmt, n.relation.location) + after).trim();
+        this.indexes.set(name, { table, unique: !!n.unique, tail, only: n.relation.inh === false });
+        return;
+      }
+      case 'ViewStmt':
+        this.objects.set(`view:${key(rangeVarName(n.view))}`, stmt.text);
+        return;
+      case 'CreateTableAsStmt':
+        this.objects.set(`${n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table'}:${key(rangeVarName(n.into?.rel))}`, stmt.text);
+        return;
+      case 'CreateFunctionStmt':
+        this.objects.set(functionKey(n.funcname, (n.parameters ?? []).map((p: any) => p.FunctionParameter).filter((p: any) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE').map((p: any) => p.argType)), stmt.text);
+        return;
+      case 'CreateTrigStmt':
+        this.objects.set(`trigger:${tkey(rangeVarName(n.relation), n.trigname)}`, stmt.text);
+        return;
+      case 'CreatePolicyStmt':
+        this.objects.set(`policy:${tkey(rangeVarName(n.table), n.policy_name)}`, stmt.text);
+        return;
+      case 'CreateEnumStmt': case 'CreateRangeStmt':
+        this.objects.set(`type:${key(listName(n.typeName))}`, stmt.text);
+        return;
+      case 'CompositeTypeStmt':
+        this.objects.set(`type:${key(rangeVarName(n.typevar))}`, stmt.text);
+        return;
+      case 'CreateDomainStmt':
+        this.objects.set(`type:${key(listName(n.domainname))}`, stmt.text);
+        return;
+      case 'CreateSeqStmt':
+        this.objects.set(`sequence:${key(rangeVarName(n.sequence))}`, stmt.text);
+        return;
+      case 'CreateExtensionStmt':
+        this.objects.set(`extension:${n.extname}`, stmt.text);
+        return;
+      case 'CreateSchemaStmt':
+        this.objects.set(`schema:${n.schemaname}`, stmt.text);
+        return;
+      case 'CommentStmt':
+        this.comments.set(commentKey(n), n.comment ?? null);
+        return;
+      case 'RenameStmt': {
+        if (n.renameType === 'OBJECT_INDEX') {
+          const old = rangeVarName(n.relation);
+          const def = old && this.indexes.get(old.name);
+          if (old && def) {
+            this.indexes.delete(old.name);
+            this.indexes.set(n.newname, def);
+          }
+        } else if (n.renameType === 'OBJECT_TABCONSTRAINT') {
+          const t = rangeVarName(n.relation);
+          const def = this.constraints.get(tkey(t, n.subname));
+          if (def) this.constraints.set(tkey(t, n.newname), def);
+          const idx = this.indexes.get(n.subname);
+          if (idx) this.indexes.set(n.newname, idx);
+        } else if (n.renameType === 'OBJECT_TABLE') {
+          const t = rangeVarName(n.relation);
+          this.tableText.delete(key(t));
+          for (const [k, v] of [...this.constraints]) if (k.startsWith(`${key(t)}\u0000`)) this.constraints.set(`${n.newname}${k.slice(key(t).length)}`, v);
+          for (const [k, v] of [...this.identity]) if (k.startsWith(`${key(t)}\u0000`)) this.identity.set(`${n.newname}${k.slice(key(t).length)}`, v);
+          for (const def of this.indexes.values()) if (t && def.table.name === t.name) def.table = { schema: def.table.schema, name: n.newname };
+        } else if (n.relation) this.tableText.delete(key(rangeVarName(n.relation)));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Remember every DEFAULT / CHECK / generation expression's text. */
+  private collectExprs(stmt: Statement, n: any): void {
+    const visit = (x: any, inConstraint: boolean) => {
+      if (Array.isArray(x)) for (const y of x) visit(y, inConstraint);
+      else if (x && typeof x === 'object') {
+        for (const [k, v] of Object.entries(x)) {
+          if (k === 'Constraint' && (v as any)?.raw_expr) this.noteExpr(stmt, (v as any).raw_expr);
+          if (k === 'AlterTableCmd' && (v as any)?.subtype === 'AT_ColumnDefault' && (v as any).def) this.noteExpr(stmt, (v as any).def);
+          visit(v, inConstraint || k === 'Constraint');
+        }
+      }
+    };
+    visit(n, false);
+  }
+
+  private noteExpr(stmt: Statement, node: unknown): void {
+    const fp = fingerprint(node);
+    if (this.exprs.has(fp)) return;
+    const text = exprText(stmt, node);
+    if (text !== undefined) this.exprs.set(fp, text);
+  }
+
+  private tableConstraint(stmt: Statement, table: QName, c: any): void {
+    const type = CONTYPES[c.contype];
+    if (!type) return;
+    const start = offsetIn(stmt, c.location);
+    const text = withoutName(stmt.text.slice(start, itemEnd(stmt.text, start)));
+    const cols = stringList(c.fk_attrs?.length ? c.fk_attrs : c.keys);
+    const name = c.conname ?? defaultConstraintName(table, type, cols);
+    this.constraints.set(tkey(table, name), text);
+  }
+
+  private columnConstraints(stmt: Statement, table: QName, def: any): void {
+    const list: any[] = (def.constraints ?? []).map((c: any) => c.Constraint).filter(Boolean);
+    const colEnd = itemEnd(stmt.text, offsetIn(stmt, def.location));
+    list.forEach((c, i) => {
+      if (c.contype === 'CONSTR_IDENTITY') this.identity.set(tkey(table, def.colname), c.generated_when === 'a' ? 'ALWAYS' : 'BY DEFAULT');
+      const type = CONTYPES[c.contype];
+      if (!type) return;
+      const start = offsetIn(stmt, c.location);
+      const end = i + 1 < list.length && list[i + 1].location >= 0 ? offsetIn(stmt, list[i + 1].location) : colEnd;
+      const text = withoutName(stmt.text.slice(start, end));
+      const col = quoteIdentList([def.colname]);
+      const body = type === 'foreign' ? `FOREIGN KEY (${col}) ${text}` : type === 'unique' ? text.replace(/^unique\b/i, `UNIQUE (${col})`) : type === 'primary' ? text.replace(/^primary\s+key\b/i, `PRIMARY KEY (${col})`) : text;
+      const name = c.conname ?? defaultConstraintName(table, type, [def.colname]);
+      this.constraints.set(tkey(table, name), body);
+    });
+  }
+
+  constraint(table: QName, name: string): string | undefined {
+    return this.constraints.get(tkey(table, name));
+  }
+
+  identityOf(table: QName, column: string): string | undefined {
+    return this.identity.get(tkey(table, column));
+  }
+
+  object(kind: string, name: QName | string | undefined, table?: QName): string | undefined {
+    const n = typeof name === 'string' ? name : key(name);
+    return this.objects.get(table ? `${kind}:${tkey(table, n)}` : `${kind}:${n}`);
+  }
+
+  expr(node: unknown): string | undefined {
+    return node === undefined ? undefined : this.exprs.get(fingerprint(node));
+  }
+}
+
+const CONTYPES: Record<string, 'foreign' | 'check' | 'unique' | 'primary' | 'exclusion'> = {
+  CONSTR_FOREIGN: 'foreign', CONSTR_CHECK: 'check', CONSTR_UNIQUE: 'unique', CONSTR_PRIMARY: 'primary', CONSTR_EXCLUSION: 'exclusion',
+};
+
+function quoteIdentList(names: string[]): string {
+  return names.map((n) => qname({ name: n })).join(', ');
+}
+
+/** A function's identity: name and input argument types (without locations). */
+export function functionKey(funcname: any[], argTypes: any[]): string {
+  return `function:${key(listName(funcname))}(${argTypes.map((t) => fingerprint({ ...(t?.TypeName ?? t), typemod: undefined })).join(',')})`;
+}
+
+/** COMMENT ON target identity. */
+export function commentKey(n: any): string {
+  return fingerprint({ t: n.objtype, o: n.object });
+}
