@@ -22,8 +22,20 @@ export interface CheckArgs {
   fix?: 'safe' | 'all';
 }
 
+/** `pgsafe down <file>` (rollback generation). */
+export interface DownArgs {
+  command: 'down';
+  file: string;
+  format: 'sql' | 'json';
+  write: boolean;
+  allowPartial: boolean;
+  verify: boolean;
+  config?: string;
+}
+
 export type Args =
   | CheckArgs
+  | DownArgs
   | { command: 'rules'; format: 'text' | 'json' }
   | { command: 'explain'; rule: string }
   | { command: 'help' }
@@ -34,6 +46,7 @@ export const HELP = `pgsafe — PostgreSQL migration safety checks
 
 Usage:
   pgsafe check [paths…] [options]   Lint migration files, directories (recursive *.sql) or globs
+  pgsafe down <file> [options]      Generate the down migration (rollback) of a migration file
   pgsafe rules [--format text|json] List the rules
   pgsafe explain <rule>             Print a rule's documentation
   pgsafe lsp --stdio                Run the language server (LSP over stdin/stdout)
@@ -53,6 +66,16 @@ Options for check:
   --fix                                      Apply the fixes that stay within the file and need no choice
   --fix=all                                  Also apply fixes that create migration files or need a value
   --no-color                                 Plain text output
+
+Options for down:
+  --format <sql|json>                        Output format (default: sql, on stdout)
+  --write                                    Write the down where the framework expects it (never over
+                                             an existing down part: a diff is shown instead)
+  --allow-partial                            Exit 0 (and write) even when some statements cannot be
+                                             reverted exactly (data loss, irreversible, unsupported)
+  --verify                                   Round-trip on PGlite: earlier migrations, up, down, compare
+                                             the catalog with the snapshot, up again
+  --config <file>                            Use this pgsafe.config.json
 
 Exit codes: 0 no findings or warnings only, 1 an error-level finding (or too many warnings),
 2 usage, configuration or file errors.
@@ -80,6 +103,9 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
         'explain-context': { type: 'boolean' },
         since: { type: 'string' },
         fix: { type: 'string' },
+        write: { type: 'boolean' },
+        'allow-partial': { type: 'boolean' },
+        verify: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -102,7 +128,14 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
     if (rest.length !== 1) throw new UsageError('usage: pgsafe explain <rule>');
     return { command: 'explain', rule: rest[0] };
   }
-  if (command !== 'check') throw new UsageError(`unknown command "${command}" (commands: check, rules, explain, lsp)`);
+  if (command === 'down') {
+    if (rest.length !== 1) throw new UsageError('usage: pgsafe down <file> [--write] [--format sql|json] [--allow-partial] [--verify]');
+    const f = values.format ?? 'sql';
+    if (f !== 'sql' && f !== 'json') throw new UsageError(`pgsafe down: --format must be sql or json (got "${f}")`);
+    return { command: 'down', file: rest[0], format: f, write: !!values.write, allowPartial: !!values['allow-partial'], verify: !!values.verify, config: values.config };
+  }
+  if (values.write || values['allow-partial'] || values.verify) throw new UsageError('--write, --allow-partial and --verify are options of `pgsafe down`');
+  if (command !== 'check') throw new UsageError(`unknown command "${command}" (commands: check, down, rules, explain, lsp)`);
 
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}")`);

@@ -12,6 +12,7 @@ import { changedSince } from './git';
 import { HELP, UsageError, parseCommandLine, type CheckArgs } from './args';
 import { filterByConfig, selectFiles } from './files';
 import { decodeSql, readSqlFile } from './read';
+import { down } from './down';
 
 function packageRoot(): string {
   let d = __dirname;
@@ -259,6 +260,8 @@ export async function main(argv: string[]): Promise<number> {
         return explain(args.rule);
       case 'check':
         return await check(args);
+      case 'down':
+        return await down(args);
       case 'lsp':
         // The bundled server (dist/server.js) runs until the client disconnects.
         require(join(packageRoot(), 'dist', 'server.js')).main();

@@ -86,6 +86,7 @@ export function placeDown(path: string, set: MigrationSet | undefined, framework
     notes.push(`${framework === 'plain' ? 'The runner of this folder is not known' : `${framework} has no down migrations`}: the down is written to ${relative(dirname(root), dir) || dir}/ beside the migrations folder, where the runner does not read it (a .sql file inside the folder would be applied as an up migration). Run it by hand (psql -f) to roll back.`);
   }
   const existing = fs.readText(target);
+  if (existing !== undefined && existing.trim() === content.trim()) return { target, kind: 'file', notes: [...notes, `${target} already holds exactly this down.`] };
   if (existing !== undefined && hasStatements(existing)) {
     return { target, kind: 'file', diff: lineDiff(existing, content, target, 'pgsafe down'), notes: [...notes, `${target} already has a down: not overwritten.`] };
   }
@@ -105,6 +106,7 @@ function inSection(path: string, framework: string, text: string, down: DownSql,
   if (marker) {
     const end = markers.filter((m) => (m.kind === 'up' || m.kind === 'down') && m.start > marker.start)[0]?.start ?? text.length;
     const existing = text.slice(marker.end, end);
+    if (existing.trim() === body.trim()) return { target: path, kind: 'section', notes: [...notes, 'The down section already holds exactly this down.'] };
     if (hasStatements(existing, 'up')) {
       return { target: path, kind: 'section', diff: lineDiff(existing.replace(/^\n/, ''), body, `${path} (down section)`, 'pgsafe down'), notes: [...notes, 'The file already has a down section: not overwritten.'] };
     }

@@ -15,20 +15,20 @@ const USER = `n.nspname not in ('pg_catalog','information_schema','pg_toast') an
 
 const QUERIES: [string, string][] = [
   ['schema', `select n.nspname as k, '' as v from pg_namespace n where ${USER}`],
-  ['relation', `select n.nspname||'.'||c.relname as k, c.relkind||' '||c.relpersistence as v from pg_class c join pg_namespace n on n.oid=c.relnamespace where ${USER} and c.relkind in ('r','p','v','m','S','f','c')`],
-  ['column', `select n.nspname||'.'||c.relname||'.'||a.attname as k, format_type(a.atttypid,a.atttypmod)||' notnull='||a.attnotnull||' default='||coalesce(pg_get_expr(d.adbin,d.adrelid),'')||' identity='||a.attidentity||' generated='||a.attgenerated as v
+  ['relation', `select n.nspname||'.'||c.relname as k, c.relkind::text||' '||c.relpersistence::text as v from pg_class c join pg_namespace n on n.oid=c.relnamespace where ${USER} and c.relkind in ('r','p','v','m','S','f','c')`],
+  ['column', `select n.nspname||'.'||c.relname||'.'||a.attname as k, format_type(a.atttypid,a.atttypmod)||' notnull='||a.attnotnull::text||' default='||coalesce(pg_get_expr(d.adbin,d.adrelid),'')||' identity='||a.attidentity::text||' generated='||a.attgenerated::text as v
      from pg_attribute a join pg_class c on c.oid=a.attrelid join pg_namespace n on n.oid=c.relnamespace left join pg_attrdef d on d.adrelid=a.attrelid and d.adnum=a.attnum
      where ${USER} and c.relkind in ('r','p','v','m','f','c') and a.attnum>0 and not a.attisdropped`],
   ['index', `select n.nspname||'.'||i.relname as k, pg_get_indexdef(i.oid) as v from pg_index x join pg_class i on i.oid=x.indexrelid join pg_namespace n on n.oid=i.relnamespace where ${USER}`],
-  ['constraint', `select n.nspname||'.'||c.relname||'.'||k.conname as k, pg_get_constraintdef(k.oid)||' validated='||k.convalidated as v from pg_constraint k join pg_class c on c.oid=k.conrelid join pg_namespace n on n.oid=c.relnamespace where ${USER}`],
+  ['constraint', `select n.nspname||'.'||c.relname||'.'||k.conname as k, pg_get_constraintdef(k.oid)||' validated='||k.convalidated::text as v from pg_constraint k join pg_class c on c.oid=k.conrelid join pg_namespace n on n.oid=c.relnamespace where ${USER}`],
   ['view', `select n.nspname||'.'||c.relname as k, pg_get_viewdef(c.oid) as v from pg_class c join pg_namespace n on n.oid=c.relnamespace where ${USER} and c.relkind in ('v','m')`],
   ['function', `select n.nspname||'.'||p.proname||'('||pg_get_function_identity_arguments(p.oid)||')' as k, md5(pg_get_functiondef(p.oid)) as v from pg_proc p join pg_namespace n on n.oid=p.pronamespace where ${USER} and p.prokind in ('f','p')`],
   ['trigger', `select n.nspname||'.'||c.relname||'.'||t.tgname as k, pg_get_triggerdef(t.oid) as v from pg_trigger t join pg_class c on c.oid=t.tgrelid join pg_namespace n on n.oid=c.relnamespace where ${USER} and not t.tgisinternal`],
-  ['type', `select n.nspname||'.'||t.typname as k, t.typtype||coalesce(' '||(select string_agg(e.enumlabel, ',' order by e.enumsortorder) from pg_enum e where e.enumtypid=t.oid),'') as v from pg_type t join pg_namespace n on n.oid=t.typnamespace where ${USER} and t.typtype in ('e','d','r','c') and (t.typrelid=0 or (select relkind from pg_class where oid=t.typrelid)='c')`],
+  ['type', `select n.nspname||'.'||t.typname as k, t.typtype::text||coalesce(' '||(select string_agg(e.enumlabel, ',' order by e.enumsortorder) from pg_enum e where e.enumtypid=t.oid),'') as v from pg_type t join pg_namespace n on n.oid=t.typnamespace where ${USER} and t.typtype in ('e','d','r','c') and (t.typrelid=0 or (select relkind from pg_class where oid=t.typrelid)='c')`],
   ['extension', `select extname as k, '' as v from pg_extension`],
   ['policy', `select schemaname||'.'||tablename||'.'||policyname as k, coalesce(qual,'')||' / '||coalesce(with_check,'') as v from pg_policies`],
   ['comment', `select n.nspname||'.'||c.relname||'.'||d.objsubid as k, d.description as v from pg_description d join pg_class c on c.oid=d.objoid and d.classoid='pg_class'::regclass join pg_namespace n on n.oid=c.relnamespace where ${USER}`],
-  ['rls', `select n.nspname||'.'||c.relname as k, c.relrowsecurity||' '||c.relforcerowsecurity as v from pg_class c join pg_namespace n on n.oid=c.relnamespace where ${USER} and c.relkind in ('r','p') and (c.relrowsecurity or c.relforcerowsecurity)`],
+  ['rls', `select n.nspname||'.'||c.relname as k, c.relrowsecurity::text||' '||c.relforcerowsecurity::text as v from pg_class c join pg_namespace n on n.oid=c.relnamespace where ${USER} and c.relkind in ('r','p') and (c.relrowsecurity or c.relforcerowsecurity)`],
 ];
 
 export async function snapshotSchema(db: SqlDb): Promise<SchemaSnapshot> {
@@ -94,4 +94,24 @@ export async function roundTrip(db: SqlDb, up: () => Promise<void>, downSql: str
     return { equal: differences.length === 0, differences, failed: { phase: 'up again', message: String(e?.message ?? e).split('\n')[0] } };
   }
   return { equal: differences.length === 0, differences };
+}
+
+/**
+ * Apply a migration's up part the way the corpus study does for every framework: statement by
+ * statement in one transaction, unless a section opts out, a statement needs to run outside one
+ * (CONCURRENTLY) or the file has its own BEGIN / COMMIT.
+ */
+export async function applyUpPart(db: SqlDb, text: string, runnerTransaction = true): Promise<void> {
+  const up = splitStatements(text, 'up').statements.filter((s) => s.section.direction === 'up');
+  const bad = up.find((s) => s.error);
+  if (bad) throw new Error(`does not parse: ${bad.error!.message}`);
+  const noTx = !runnerTransaction || up.some((s) => s.section.noTransaction || s.node?.concurrent || s.kind === 'TransactionStmt');
+  if (!noTx) await db.exec('BEGIN');
+  try {
+    for (const s of up) await db.exec(s.text);
+    if (!noTx) await db.exec('COMMIT');
+  } catch (e) {
+    await db.exec('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
 }
