@@ -2,21 +2,22 @@
 // needs. Golden outputs, then: parses, finding gone with no new hazard, applies on PGlite.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
+import { openDatabases, type TestDb } from '../helpers/databases';
 import { applyUp, checkFix, folder, type FixCase } from '../helpers/fixes';
 
-let db: PGlite;
+let dbs: TestDb[];
+let db: TestDb;
 before(async () => {
-  db = new PGlite();
-  await db.query('SELECT 1');
+  dbs = await openDatabases();
+  db = dbs[0];
 });
 after(async () => {
-  await db.close();
+  for (const d of dbs) await d.close();
 });
 
 const TABLE = 'CREATE TABLE orders (id bigint PRIMARY KEY, status text, total numeric);';
 
-const check = (c: FixCase) => checkFix(db, c);
+const check = (c: FixCase) => checkFix(dbs, c);
 
 test('plain file, statement by statement: CONCURRENTLY IF NOT EXISTS in place, the user\'s case kept', async () => {
   await check({

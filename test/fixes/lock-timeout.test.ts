@@ -3,18 +3,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { openDatabases, type TestDb } from '../helpers/databases';
 import { checkFix, folder, readFolder, type FixCase } from '../helpers/fixes';
 
-let db: PGlite;
+let dbs: TestDb[];
 before(async () => {
-  db = new PGlite();
-  await db.query('SELECT 1');
+  dbs = await openDatabases();
 });
 after(async () => {
-  await db.close();
+  for (const d of dbs) await d.close();
 });
-const check = (c: FixCase) => checkFix(db, c);
+const check = (c: FixCase) => checkFix(dbs, c);
 const TABLE = 'CREATE TABLE orders (id bigint PRIMARY KEY, status text, total numeric);';
 
 test('in the runner\'s transaction: SET LOCAL before the statement, with its indentation', async () => {

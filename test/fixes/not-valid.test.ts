@@ -1,17 +1,16 @@
 // Recipe 2: FOREIGN KEY / CHECK → NOT VALID, then VALIDATE in a separate transaction.
 import { test, before, after } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
+import { openDatabases, type TestDb } from '../helpers/databases';
 import { checkFix, type FixCase } from '../helpers/fixes';
 
-let db: PGlite;
+let dbs: TestDb[];
 before(async () => {
-  db = new PGlite();
-  await db.query('SELECT 1');
+  dbs = await openDatabases();
 });
 after(async () => {
-  await db.close();
+  for (const d of dbs) await d.close();
 });
-const check = (c: FixCase) => checkFix(db, c);
+const check = (c: FixCase) => checkFix(dbs, c);
 const TABLES = 'CREATE TABLE accounts (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint, total numeric);';
 
 test('statement by statement: NOT VALID, and VALIDATE right after (its own transaction)', async () => {

@@ -1,23 +1,24 @@
 // Recipe 3: SET NOT NULL without the long ACCESS EXCLUSIVE scan, per PostgreSQL version.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
+import { openDatabases, type TestDb } from '../helpers/databases';
 import { checkFix, folder, lintDir, type FixCase } from '../helpers/fixes';
 
-let db: PGlite;
+let dbs: TestDb[];
+let db: TestDb;
 before(async () => {
-  db = new PGlite();
-  await db.query('SELECT 1');
+  dbs = await openDatabases();
+  db = dbs[0];
 });
 after(async () => {
-  await db.close();
+  for (const d of dbs) await d.close();
 });
-const check = (c: FixCase) => checkFix(db, c);
+const check = (c: FixCase) => checkFix(dbs, c);
 const TABLE = 'CREATE TABLE users (id bigint PRIMARY KEY, email text);';
 
 test('PostgreSQL 18, in goose\'s transaction: NOT NULL … NOT VALID here, VALIDATE in a new migration', async () => {
   await check({
-    name: 'pg18', rule: 'set-not-null', file: '00002_email.sql',
+    name: 'pg18', rule: 'set-not-null', file: '00002_email.sql', minServer: 18,
     files: {
       '00001_users.sql': `-- +goose Up\n${TABLE}\n-- +goose Down\nDROP TABLE users;\n`,
       '00002_email.sql': "-- +goose Up\nSET LOCAL lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\n-- +goose Down\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;\n",
@@ -28,7 +29,7 @@ test('PostgreSQL 18, in goose\'s transaction: NOT NULL … NOT VALID here, VALID
       '00003_not_null_users_email.sql': '-- +goose Up\n-- Follows 00002_email.sql (pgsafe): it must run in a separate transaction.\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n\n-- +goose Down\n-- Nothing to undo.\n',
     },
   });
-  const [row] = (await db.query<{ attnotnull: boolean }>("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email'")).rows;
+  const [row] = (await db.query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email'")).rows;
   assert.equal(row.attnotnull, true, 'the column is NOT NULL in the database after the fixed migrations');
 });
 
@@ -44,7 +45,7 @@ test('PostgreSQL 15, statement by statement: CHECK NOT VALID, then VALIDATE, SET
       '00002_email.sql': "-- +goose NO TRANSACTION\n-- +goose Up\nSET lock_timeout = '5s';\nalter table users add constraint users_email_not_null check (email is not null) not valid;\nalter table users validate constraint users_email_not_null;\nalter table users alter column email set not null;\nalter table users drop constraint users_email_not_null;\n",
     },
   });
-  const [row] = (await db.query<{ attnotnull: boolean }>("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email'")).rows;
+  const [row] = (await db.query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email'")).rows;
   assert.equal(row.attnotnull, true);
 });
 

@@ -114,10 +114,12 @@ export interface FixCase {
   /** Findings the fix is expected to bring (a deployment setting it needs, named in its title). */
   allowNew?: string[];
   config?: Partial<PgsafeConfig>;
+  /** The fix's SQL needs at least this PostgreSQL major (e.g. 18 for NOT NULL … NOT VALID). */
+  minServer?: number;
 }
 
 /** Apply the fix of the one `rule` finding in `file`, compare with the golden files, then prove it. */
-export async function checkFix(db: Db, c: FixCase): Promise<void> {
+export async function checkFix(dbs: Db | readonly (Db & { major?: number; name?: string })[], c: FixCase): Promise<void> {
   const dir = folder(c.files);
   const before = await lintDir(dir, c.config);
   const target = findingsOf(before.findings, c.file, c.rule);
@@ -137,7 +139,15 @@ export async function checkFix(db: Db, c: FixCase): Promise<void> {
   const now = ruleCounts(afterFix.findings);
   assert.equal(now[c.rule] ?? 0, (was[c.rule] ?? 0) - 1, `${c.rule} gone`);
   for (const [rule, n] of Object.entries(now)) assert.ok(n <= (was[rule] ?? 0) || c.allowNew?.includes(rule), `no new ${rule}: ${JSON.stringify(afterFix.findings.filter((f) => f.rule === rule).map((f) => [f.file, f.message]))}`);
-  await db.exec('DROP SCHEMA IF EXISTS fixcase CASCADE; CREATE SCHEMA fixcase; SET search_path TO fixcase;');
-  await applyUp(db, dir);
+  for (const db of Array.isArray(dbs) ? dbs : [dbs]) {
+    // Fixes written for a newer PostgreSQL than the server (e.g. PG 18 syntax on a PG 15 server) are not applied there.
+    if ((db as { major?: number }).major !== undefined && (db as { major: number }).major < (c.config?.pgVersion ?? c.minServer ?? 0)) continue;
+    await db.exec('DROP SCHEMA IF EXISTS fixcase CASCADE; CREATE SCHEMA fixcase; SET search_path TO fixcase;');
+    try {
+      await applyUp(db, dir);
+    } catch (e: any) {
+      throw new Error(`on ${(db as { name?: string }).name ?? 'the database'}: ${e?.message ?? e}`);
+    }
+  }
 }
 
