@@ -333,7 +333,7 @@ function invertDropOne(type: string, o: any, n: any, catalog: Catalog, ledger: L
     if (!text) return missing(`function ${rel(listName(w?.objname))}`);
     return inv([`${text};`]);
   }
-  const items = o.List?.items ?? (o.String ? [o] : undefined);
+  const items = o.List?.items ?? o.TypeName?.names ?? (o.String ? [o] : undefined);
   const q = listName(items);
   if (!q) return none('unsupported', 'unknown object');
   switch (type) {

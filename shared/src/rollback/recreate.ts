@@ -125,7 +125,11 @@ export function recreateColumn(catalog: Catalog, ledger: Ledger, q: QName, colum
     out.push(sql);
   }
   for (const i of catalog.indexesOn(r.name)) {
-    if (!i.columns?.includes(column) || constraintIndex(r, i.name.name)) continue;
+    if (constraintIndex(r, i.name.name)) continue;
+    // Expression and partial indexes: the column may appear in the expression or the predicate.
+    const tail = ledger.indexes.get(i.name.name)?.tail;
+    const mentioned = tail !== undefined && (i.columns?.includes('(expression)') || i.partial) && tokens(tail).some((t) => t.text === quoteIdent(column) || t.text === column);
+    if (!i.columns?.includes(column) && !mentioned) continue;
     const sql = indexSql(catalog, ledger, i.name);
     if (!sql) return { ok: false, reason: `the definition of index ${i.name.name} was not found in the earlier migrations` };
     out.push(sql);

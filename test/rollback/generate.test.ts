@@ -1,0 +1,154 @@
+// Rollback generation: up → expected down per statement kind (golden), the PARTIAL ROLLBACK /
+// irreversible headers, and that everything generated parses.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ensureParser } from '../../shared/src/parse/pgquery';
+import { splitStatements } from '../../shared/src/parse/split';
+import { advance, downForText, emptyState } from '../../shared/src/rollback/generate';
+
+const BASE = `CREATE TABLE orgs (id bigint PRIMARY KEY);
+CREATE TABLE users (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  email varchar(100) DEFAULT ''::character varying NOT NULL CONSTRAINT email_nonempty CHECK (email <> ''),
+  org_id bigint REFERENCES orgs (id) ON DELETE CASCADE,
+  created_at timestamptz DEFAULT now()
+);
+CREATE UNIQUE INDEX users_email_lower ON users USING btree (lower(email)) WHERE email IS NOT NULL;
+CREATE TYPE mood AS ENUM ('happy', 'sad');
+COMMENT ON TABLE users IS 'people';
+CREATE VIEW active_users AS SELECT id, email FROM users;
+CREATE FUNCTION add1(a int, b text[] DEFAULT '{}') RETURNS int LANGUAGE sql AS 'select a + 1';
+`;
+
+/** The down statements of `up` (after BASE), without the header comments. */
+async function downOf(up: string, base = BASE) {
+  await ensureParser();
+  const state = emptyState();
+  advance(state, base);
+  const d = downForText(up, state, 'm.sql');
+  const body = d.sql.split('\n').filter((l) => l && !l.startsWith('--')).join('\n');
+  for (const s of splitStatements(d.sql).statements) assert.equal(s.error, undefined, `generated down parses: ${s.text}`);
+  return { d, body };
+}
+
+const cases: [string, string, string][] = [
+  ['CREATE TABLE', 'CREATE TABLE t (id int);', 'DROP TABLE IF EXISTS t;'],
+  ['CREATE TABLE IF NOT EXISTS on an existing table', 'CREATE TABLE IF NOT EXISTS users (id int);', ''],
+  ['CREATE INDEX (unnamed)', 'CREATE INDEX ON users (created_at);', 'DROP INDEX IF EXISTS users_created_at_idx;'],
+  ['CREATE INDEX CONCURRENTLY', 'CREATE INDEX CONCURRENTLY users_org ON public.users (org_id);', 'DROP INDEX CONCURRENTLY IF EXISTS public.users_org;'],
+  ['CREATE VIEW', 'CREATE VIEW v AS SELECT 1;', 'DROP VIEW IF EXISTS v;'],
+  ['CREATE OR REPLACE VIEW restores the previous definition', 'CREATE OR REPLACE VIEW active_users AS SELECT id, email, org_id FROM users;', 'CREATE VIEW active_users AS SELECT id, email FROM users;'],
+  ['CREATE MATERIALIZED VIEW', 'CREATE MATERIALIZED VIEW mv AS SELECT 1 AS x;', 'DROP MATERIALIZED VIEW IF EXISTS mv;'],
+  ['CREATE SEQUENCE', 'CREATE SEQUENCE s;', 'DROP SEQUENCE IF EXISTS s;'],
+  ['CREATE TYPE enum', "CREATE TYPE color AS ENUM ('red');", 'DROP TYPE IF EXISTS color;'],
+  ['CREATE DOMAIN', 'CREATE DOMAIN posint AS int CHECK (VALUE > 0);', 'DROP DOMAIN IF EXISTS posint;'],
+  ['CREATE FUNCTION', "CREATE FUNCTION f(x int, y text DEFAULT 'a', OUT z int) LANGUAGE sql AS 'select 1';", 'DROP FUNCTION IF EXISTS f(x int, y text, OUT z int);'],
+  ['CREATE TRIGGER', 'CREATE TRIGGER trg BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION add1();', 'DROP TRIGGER IF EXISTS trg ON users;'],
+  ['CREATE EXTENSION', 'CREATE EXTENSION IF NOT EXISTS pg_trgm;', 'DROP EXTENSION IF EXISTS pg_trgm;'],
+  ['CREATE SCHEMA', 'CREATE SCHEMA app;', 'DROP SCHEMA IF EXISTS app;'],
+  ['CREATE POLICY', 'CREATE POLICY p ON users USING (true);', 'DROP POLICY IF EXISTS p ON users;'],
+  ['ADD COLUMN', 'ALTER TABLE users ADD COLUMN nickname text;', 'ALTER TABLE users DROP COLUMN IF EXISTS nickname;'],
+  ['ADD CONSTRAINT (unnamed FK)', 'ALTER TABLE users ADD FOREIGN KEY (org_id) REFERENCES orgs (id) NOT VALID;', 'ALTER TABLE users DROP CONSTRAINT IF EXISTS users_org_id_fkey;'],
+  ['SET NOT NULL', 'ALTER TABLE users ALTER COLUMN org_id SET NOT NULL;', 'ALTER TABLE users ALTER COLUMN org_id DROP NOT NULL;'],
+  ['DROP NOT NULL', 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;', 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;'],
+  ['SET DEFAULT (previous default)', 'ALTER TABLE users ALTER COLUMN created_at SET DEFAULT clock_timestamp();', 'ALTER TABLE users ALTER COLUMN created_at SET DEFAULT now();'],
+  ['SET DEFAULT (no previous default)', 'ALTER TABLE users ALTER COLUMN org_id SET DEFAULT 1;', 'ALTER TABLE users ALTER COLUMN org_id DROP DEFAULT;'],
+  ['DROP DEFAULT', 'ALTER TABLE users ALTER COLUMN email DROP DEFAULT;', "ALTER TABLE users ALTER COLUMN email SET DEFAULT ''::character varying;"],
+  ['ALTER TYPE', 'ALTER TABLE users ALTER COLUMN email TYPE text;', 'ALTER TABLE users ALTER COLUMN email TYPE varchar(100) USING email::varchar(100);'],
+  ['several subcommands, reversed', 'ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int;', 'ALTER TABLE users DROP COLUMN IF EXISTS b;\nALTER TABLE users DROP COLUMN IF EXISTS a;'],
+  ['RENAME COLUMN', 'ALTER TABLE users RENAME COLUMN email TO mail;', 'ALTER TABLE users RENAME COLUMN mail TO email;'],
+  ['RENAME TABLE', 'ALTER TABLE public.users RENAME TO members;', 'ALTER TABLE public.members RENAME TO users;'],
+  ['RENAME INDEX', 'ALTER INDEX users_email_lower RENAME TO users_mail;', 'ALTER INDEX users_mail RENAME TO users_email_lower;'],
+  ['RENAME CONSTRAINT', 'ALTER TABLE users RENAME CONSTRAINT email_nonempty TO mail_nonempty;', 'ALTER TABLE users RENAME CONSTRAINT mail_nonempty TO email_nonempty;'],
+  ['RENAME enum value', "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';", "ALTER TYPE mood RENAME VALUE 'blue' TO 'sad';"],
+  ['COMMENT ON (previous value)', "COMMENT ON TABLE users IS 'members';", "COMMENT ON TABLE users IS 'people';"],
+  ['COMMENT ON (no previous value)', "COMMENT ON COLUMN users.email IS 'login';", 'COMMENT ON COLUMN users.email IS NULL;'],
+  ['DROP CONSTRAINT re-adds it', 'ALTER TABLE users DROP CONSTRAINT email_nonempty;', "ALTER TABLE users ADD CONSTRAINT email_nonempty CHECK (email <> '');"],
+  ['DROP CONSTRAINT of a column-level FK', 'ALTER TABLE users DROP CONSTRAINT users_org_id_fkey;', 'ALTER TABLE users ADD CONSTRAINT users_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE CASCADE;'],
+  ['DROP INDEX re-creates it', 'DROP INDEX CONCURRENTLY users_email_lower;', 'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_lower ON users USING btree (lower(email)) WHERE email IS NOT NULL;'],
+  ['DROP VIEW', 'DROP VIEW active_users;', 'CREATE VIEW active_users AS SELECT id, email FROM users;'],
+  ['DROP FUNCTION', 'DROP FUNCTION add1(int, text[]);', "CREATE FUNCTION add1(a int, b text[] DEFAULT '{}') RETURNS int LANGUAGE sql AS 'select a + 1';"],
+  ['DROP TYPE (enum from the schema)', 'DROP TYPE mood;', "CREATE TYPE mood AS ENUM ('happy', 'sad');"],
+  ['GRANT', 'GRANT SELECT, UPDATE ON users TO app WITH GRANT OPTION;', 'REVOKE SELECT, UPDATE ON users FROM app;'],
+  ['SET / BEGIN / COMMIT are no-ops', "BEGIN; SET LOCAL lock_timeout = '1s'; COMMIT;", ''],
+];
+
+for (const [name, up, expected] of cases) {
+  test(`down of ${name}`, async () => {
+    const { d, body } = await downOf(up);
+    assert.equal(body, expected);
+    assert.equal(d.partial, false, JSON.stringify(d.items));
+  });
+}
+
+test('DROP COLUMN re-creates the column, its constraints and indexes under a PARTIAL ROLLBACK header', async () => {
+  const { d, body } = await downOf('ALTER TABLE users DROP COLUMN email;');
+  assert.equal(body, [
+    "ALTER TABLE users ADD COLUMN email varchar(100) DEFAULT ''::character varying NOT NULL;",
+    "ALTER TABLE users ADD CONSTRAINT email_nonempty CHECK (email <> '');",
+    'CREATE UNIQUE INDEX IF NOT EXISTS users_email_lower ON users USING btree (lower(email)) WHERE email IS NOT NULL;',
+  ].join('\n'));
+  assert.equal(d.partial, true);
+  assert.equal(d.items[0].status, 'recreated');
+  assert.match(d.sql, /^-- PARTIAL ROLLBACK: /m);
+  assert.match(d.sql, /line 1 \(data lost\): ALTER TABLE users DROP COLUMN email/);
+  assert.match(d.sql, /restore them from a backup/);
+});
+
+test('DROP TABLE re-creates the table from its original text (never altered) and its indexes', async () => {
+  const { d, body } = await downOf('DROP TABLE users CASCADE;');
+  assert.match(body, /^CREATE TABLE users \(\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,/);
+  assert.match(body, /CREATE UNIQUE INDEX IF NOT EXISTS users_email_lower ON users/);
+  assert.equal(d.items[0].status, 'recreated');
+  assert.match(d.sql, /PARTIAL ROLLBACK/);
+});
+
+test('DROP TABLE of an altered table is built from the replayed schema', async () => {
+  const { body } = await downOf('DROP TABLE users;', BASE + 'ALTER TABLE users ADD COLUMN score numeric(5,2) NOT NULL DEFAULT 0;\n');
+  assert.equal(body.split('\n').slice(0, 9).join('\n'), [
+    'CREATE TABLE users (',
+    '  id bigint GENERATED ALWAYS AS IDENTITY,',
+    "  email varchar(100) DEFAULT ''::character varying NOT NULL,",
+    '  org_id bigint,',
+    '  created_at timestamptz DEFAULT now(),',
+    '  score numeric(5,2) DEFAULT 0 NOT NULL,',
+    '  CONSTRAINT users_pkey PRIMARY KEY (id),',
+    "  CONSTRAINT email_nonempty CHECK (email <> ''),",
+    '  CONSTRAINT users_org_id_fkey FOREIGN KEY (org_id) REFERENCES orgs (id) ON DELETE CASCADE',
+  ].join('\n'));
+});
+
+test('ALTER TYPE … ADD VALUE is explained as irreversible', async () => {
+  const { d, body } = await downOf("ALTER TYPE mood ADD VALUE 'meh';");
+  assert.equal(body, '');
+  assert.equal(d.items[0].status, 'irreversible');
+  assert.match(d.sql, /line 1 \(irreversible\): ALTER TYPE mood ADD VALUE 'meh'/);
+  assert.match(d.sql, /cannot remove a value from an enum/);
+  assert.match(d.sql, /-- NOT REVERTED \(line 1, irreversible\)/);
+});
+
+test('data changes are flagged, not inverted', async () => {
+  for (const sql of ["UPDATE users SET email = 'x';", 'DELETE FROM users;', 'INSERT INTO orgs VALUES (1);', 'TRUNCATE users;']) {
+    const { d } = await downOf(sql);
+    assert.equal(d.items[0].status, 'data', sql);
+    assert.match(d.sql, /\(data change\)/);
+    assert.equal(d.partial, true);
+  }
+});
+
+test('unsupported statements are listed, never skipped silently', async () => {
+  const { d } = await downOf("DO $$ BEGIN PERFORM 1; END $$;\nSELECT setval('s', 10);\nALTER TABLE users OWNER TO bob;");
+  assert.deepEqual(d.items.map((i) => i.status), ['unsupported', 'unsupported', 'unsupported']);
+  assert.equal(d.partial, true);
+  assert.equal((d.sql.match(/-- NOT REVERTED/g) ?? []).length, 3);
+});
+
+test('statements are reverted in reverse order, each against the schema before it', async () => {
+  const { body } = await downOf('ALTER TABLE users ALTER COLUMN created_at SET DEFAULT now() + interval \'1 day\';\nALTER TABLE users ALTER COLUMN created_at SET DEFAULT clock_timestamp();');
+  assert.equal(body, "ALTER TABLE users ALTER COLUMN created_at SET DEFAULT now() + interval '1 day';\nALTER TABLE users ALTER COLUMN created_at SET DEFAULT now();");
+});
+
+test('only the up part of a file with sections is reverted', async () => {
+  const { body } = await downOf('-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nDROP TABLE t;\n');
+  assert.equal(body, 'DROP TABLE IF EXISTS t;');
+});
