@@ -96,3 +96,12 @@ test('tern: sections run in a transaction; `---- tern: disable-tx ----` opts its
   assert.match(tx[0].help, /tern: disable-tx/);
   assert.deepEqual(await rulesFired(`---- tern: disable-tx ----\n${cic}\n---- create above / drop below ----\nDROP INDEX CONCURRENTLY IF EXISTS i;\n`), []);
 });
+
+test('COMMIT AND CHAIN starts a new transaction; COMMIT PREPARED does not end the current one', async () => {
+  const chain = await lint("BEGIN;\nSET LOCAL lock_timeout = '1s';\nCOMMIT AND CHAIN;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nCOMMIT;\n");
+  assert.ok(chain.some((f) => f.rule === 'concurrently-in-transaction'), 'CIC after COMMIT AND CHAIN is inside the chained transaction');
+  const plain = await lint("BEGIN;\nCOMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\n");
+  assert.ok(!plain.some((f) => f.rule === 'concurrently-in-transaction'), 'after a plain COMMIT no transaction is open');
+  const prepared = await lint("BEGIN;\nCOMMIT PREPARED 'x';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);\nCOMMIT;\n");
+  assert.ok(prepared.some((f) => f.rule === 'concurrently-in-transaction'), 'COMMIT PREPARED leaves the current transaction open');
+});

@@ -241,7 +241,14 @@ export class MigrationWalker {
       if (this.tx.source === 'begin' && !this.tx.begin) this.tx.begin = stmt;
       return;
     }
-    if (['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED'].includes(kind)) {
+    // COMMIT / ROLLBACK PREPARED act on an already prepared transaction, not on the current one.
+    if (['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE'].includes(kind)) {
+      if (this.tx.source !== 'none' && stmt.node?.chain && kind !== 'TRANS_STMT_PREPARE') {
+        // … AND CHAIN ends this transaction and at once starts a new one like it.
+        this.sessionScope = this.freshTx('none', 'no transaction block (after COMMIT)');
+        this.tx = { ...this.openTx('begin', 'the transaction COMMIT AND CHAIN started'), begin: stmt };
+        return;
+      }
       if (this.tx.source !== 'none') {
         this.sessionScope = this.freshTx('none', 'no transaction block (after COMMIT)');
         // The rest of a multi-statement query runs in a new implicit block.
