@@ -63,7 +63,8 @@ export function invertStatement(stmt: Statement, catalog: Catalog, ledger: Ledge
     case 'ViewStmt': {
       const q = rangeVarName(n.view);
       const prev = ledger.object('view', q);
-      if (n.replace && prev && catalog.relation(q)) return inv([`${prev};`], 'restores the previous definition of the view');
+      // CREATE OR REPLACE cannot drop columns of a view: drop it and create the previous one.
+      if (n.replace && prev && catalog.relation(q)) return inv([`DROP VIEW IF EXISTS ${rel(q)};`, `${prev};`], 'restores the previous definition of the view');
       return inv([`DROP VIEW IF EXISTS ${rel(q)};`]);
     }
     case 'CreateSeqStmt': {
@@ -81,7 +82,7 @@ export function invertStatement(stmt: Statement, catalog: Catalog, ledger: Ledge
       const params = (n.parameters ?? []).map((p: any) => p.FunctionParameter).filter((p: any) => p && p.mode !== 'FUNC_PARAM_TABLE');
       const inputs = params.filter((p: any) => p.mode !== 'FUNC_PARAM_OUT').map((p: any) => p.argType);
       const prev = ledger.objects.get(functionKey(n.funcname, inputs));
-      if (n.replace && prev) return inv([`${prev};`], 'restores the previous definition of the function');
+      if (n.replace && prev) return inv([`${orReplace(prev)};`], 'restores the previous definition of the function');
       const sig = params.map((p: any) => paramText(stmt, p));
       if (sig.some((s: string | undefined) => s === undefined)) return none('unsupported', 'could not read the function signature');
       return inv([`DROP ${n.is_procedure ? 'PROCEDURE' : 'FUNCTION'} IF EXISTS ${rel(listName(n.funcname))}(${sig.join(', ')});`]);
@@ -89,7 +90,7 @@ export function invertStatement(stmt: Statement, catalog: Catalog, ledger: Ledge
     case 'CreateTrigStmt': {
       const table = rangeVarName(n.relation);
       const prev = table && ledger.object('trigger', n.trigname, table);
-      if (n.replace && prev) return inv([`${prev};`], 'restores the previous definition of the trigger');
+      if (n.replace && prev) return inv([`${orReplace(prev)};`], 'restores the previous definition of the trigger');
       return inv([`DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(table)};`]);
     }
     case 'CreatePolicyStmt':
@@ -124,6 +125,13 @@ export function invertStatement(stmt: Statement, catalog: Catalog, ledger: Ledge
     default:
       return none('unsupported', `pgsafe has no inverse for ${kind.replace(/Stmt$/, '')} statements`);
   }
+}
+
+/** `CREATE x` → `CREATE OR REPLACE x` (the previous definition of a function or trigger, put back). */
+function orReplace(text: string): string {
+  const toks = tokens(text);
+  if (toks[0]?.text.toLowerCase() !== 'create' || toks[1]?.text.toLowerCase() === 'or') return text;
+  return `${text.slice(0, toks[0].end)} OR REPLACE${text.slice(toks[0].end)}`;
 }
 
 /** A function parameter as written, without its DEFAULT (DROP FUNCTION accepts modes and names). */
