@@ -3,13 +3,14 @@
 // run without a transaction; splitting an explicit BEGIN … COMMIT; otherwise a new migration file
 // after the existing ones (the statement leaves this file).
 import { basename } from 'node:path';
-import type { RuleContext } from '../context/rule-context';
+import type { MigrationInfo, RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix, TextEdit } from '../rules/types';
 import { nonTransactionalForm } from '../rules/concurrently-in-transaction';
 import { endsTransaction } from '../rules/_flow';
 import { newMigration, newMigrationFiles } from './naming';
-import { afterLine, eol, lineStart, removalRange, sectionStatements } from './text';
+import { afterLine, eol, indentAt, lineStart, removalRange, sectionStatements } from './text';
+import { transactionPlan } from '../project/transactions';
 
 export interface Relocation {
   /** Title of the fix when the statement stays where it is ("Use CREATE INDEX CONCURRENTLY"). */
@@ -125,4 +126,141 @@ export function afterTransaction(stmt: Statement, ctx: RuleContext, edits: TextE
   const header = `-- Follows ${basename(ctx.path)} (pgsafe): it must run in a separate transaction.${nl}${heavy ? `SET LOCAL lock_timeout = '${ctx.lockTimeout}';${nl}` : ''}`;
   const files = newMigrationFiles(target, sql, '-- Nothing to undo.', header, true).map((f) => ({ path: f.path, content: nl === '\n' ? f.content : f.content.replace(/\n/g, nl) }));
   return { title: `${title} (in a new migration ${basename(target.up)})`, edits, newFiles: files, preferred: true };
+}
+
+/** A statement that needs another statement run outside any transaction before it (recipe 4: the
+ *  unique index built CONCURRENTLY before `ADD CONSTRAINT … USING INDEX`). */
+export interface Preparation {
+  /** Title of the fix when both statements stay in this file. */
+  title: string;
+  /** Edits inside the statement. */
+  rewrite: TextEdit[];
+  /** The statement with the rewrite applied, with its `;`. */
+  sql: string;
+  /** What undoes the statement, for a new migration's down part. */
+  down: string;
+  /** SQL (with its `;`) that must run outside a transaction, and be done, before the statement. */
+  prep: string;
+  /** What undoes `prep`. */
+  prepDown: string;
+  /** Relation the statement changes: the move to a later migration is refused when later statements use it. */
+  relation: string;
+  slug: string;
+  prepSlug: string;
+}
+
+/** Frameworks whose new migration files can hold a statement that must run outside a transaction. */
+const ONE_QUERY_MIGRATION = new Set(['golang-migrate', 'sqlx', 'flyway', 'plain', 'dbmate']);
+const STATEMENT_MIGRATION = new Set(['goose', 'sql-migrate']);
+
+/** How the runner sends this file: one statement at a time (true), or the file/section as one query. */
+function sentStatementByStatement(ctx: RuleContext): boolean {
+  const plan = transactionPlan(ctx.migration?.framework ?? 'plain', ctx.path, ctx.text);
+  return plan.sending === 'statement' && !plan.assumed && !ctx.tx.assumption;
+}
+
+/** Comments directly above a statement that belong to it (not a section marker), and the range that removes both. */
+function statementWithComments(text: string, stmt: Statement): { range: { start: number; end: number }; source: string } {
+  const own = stmt.leadingComments.filter((c) => c.start >= stmt.section.start && !/^--\s*(\+goose|\+migrate|migrate:|----)/i.test(text.slice(c.start, c.end)));
+  // Only the comments after the last marker-like one (a suffix of the comment block).
+  let first = stmt.leadingComments.length;
+  for (let i = stmt.leadingComments.length - 1; i >= 0 && own.includes(stmt.leadingComments[i]); i--) first = i;
+  const comments = stmt.leadingComments.slice(first);
+  const range = removalRange(text, stmt);
+  if (comments.length) {
+    const ls = lineStart(text, comments[0].start);
+    range.start = /^[ \t]*$/.test(text.slice(ls, comments[0].start)) ? ls : comments[0].start;
+  }
+  const source = comments.length ? text.slice(comments[0].start, stmt.start) : '';
+  return { range, source };
+}
+
+/** Is the relation used by a statement after `stmt` in its section (it would then run before the moved statement)? */
+function usedLater(ctx: RuleContext, stmt: Statement, relation: string): boolean {
+  const key = JSON.stringify(relation);
+  return ctx.statements.some((s) => s.index > stmt.index && s.section === stmt.section && (s.error || !s.node || JSON.stringify(s.node).includes(`"relname":${key}`)));
+}
+
+/**
+ * Run `p.prep` outside any transaction before the statement, the way the framework allows: both in
+ * place when the file is sent statement by statement outside a transaction; the file's BEGIN …
+ * COMMIT split before the statement; goose / sql-migrate's no-transaction marker when nothing else
+ * in the migration needs the transaction; otherwise the statement leaves this file for new
+ * migrations after the last one — one file without a transaction for runners that send statements
+ * one by one (goose, sql-migrate), two files (prep alone, then the statement) for runners that send
+ * a file or section as one query. A move is refused when this is not the last migration or later
+ * statements of the file use the relation (they would run before the moved statement).
+ */
+export function prepareOutsideTransaction(stmt: Statement, ctx: RuleContext, p: Preparation): Fix | undefined {
+  if ('parent' in stmt || stmt.block !== undefined) return undefined;
+  const text = ctx.text;
+  const nl = eol(text);
+  const tx = ctx.tx;
+  const byStatement = sentStatementByStatement(ctx);
+  const indent = indentAt(text, stmt.start);
+  const ownLine = text.slice(lineStart(text, stmt.start), stmt.start).trim() === '';
+  const before = (at: number, sql: string): TextEdit => ({ start: at, end: at, newText: sql });
+  const prepBeforeStmt = (sql: string): TextEdit => (ownLine ? before(lineStart(text, stmt.start), `${indent}${sql.split(nl).join(nl + indent).replace(new RegExp(`${indent}$`), '')}`) : before(stmt.start, sql));
+
+  if (!tx.inTransaction && byStatement) {
+    return { title: p.title, edits: [prepBeforeStmt(`${p.prep}${nl}`), ...p.rewrite], preferred: true };
+  }
+  if (tx.inTransaction && tx.source === 'begin' && tx.begin && byStatement) {
+    const edits: TextEdit[] = [...p.rewrite];
+    if (tx.earlier.length === 0) edits.push(before(lineStart(text, tx.begin.start), `${p.prep}${nl}`));
+    else {
+      // The second transaction keeps the first one's SET LOCAL lock_timeout; when the first one took a
+      // heavy lock without any, the second one gets its own (else both would be unprotected).
+      const local = ctx.session.lockTimeout
+        ? (/\bLOCAL\b/i.test(ctx.session.lockTimeout.text) ? `${ctx.session.lockTimeout.text.trim()};${nl}` : '')
+        : tx.unprotectedHeavyLock ? `SET LOCAL lock_timeout = '${ctx.lockTimeout}';${nl}` : '';
+      edits.push(prepBeforeStmt(`COMMIT;${nl}${p.prep}${nl}BEGIN;${nl}${local}`));
+    }
+    return { title: `${p.title}, outside the file's BEGIN … COMMIT`, edits, preferred: true };
+  }
+  const mine = sectionStatements(ctx.statements, stmt);
+  const marker = stmt.section.marker;
+  const othersAllow = mine.every((s) => s === stmt || (allowsNoTransaction(s) && !/\bLOCAL\b/i.test(s.text)));
+  if (tx.inTransaction && tx.source === 'runner' && othersAllow && marker && !stmt.section.noTransaction && stmt.section.direction === 'up' && (marker.framework === 'goose' || marker.framework === 'sql-migrate')) {
+    const markerEdit: TextEdit = marker.framework === 'goose'
+      ? { start: marker.start, end: marker.start, newText: `-- +goose NO TRANSACTION${nl}` }
+      : { start: marker.end, end: marker.end, newText: ' notransaction' };
+    return { title: `${p.title}, and run this migration without a transaction (${marker.framework} marker)`, edits: [markerEdit, prepBeforeStmt(`${p.prep}${nl}`), ...p.rewrite], preferred: true };
+  }
+  return moveWithPreparation(stmt, ctx, p);
+}
+
+function moveWithPreparation(stmt: Statement, ctx: RuleContext, p: Preparation): Fix | undefined {
+  const m = ctx.migration;
+  if (!m || stmt.section.direction !== 'up') return undefined;
+  const current = m.files.find((f) => f.path === ctx.path);
+  if (!current || m.files.some((f) => f.role === 'up' && f.order > current.order)) return undefined;
+  if (usedLater(ctx, stmt, p.relation)) return undefined;
+  const text = ctx.text;
+  const nl = eol(text);
+  const { range, source } = statementWithComments(text, stmt);
+  const withNl = (files: { path: string; content: string }[]) => files.map((f) => ({ path: f.path, content: nl === '\n' ? f.content : f.content.replace(/\r?\n/g, nl) }));
+  const timeout = (local: boolean) => `SET ${local ? 'LOCAL ' : ''}lock_timeout = '${ctx.lockTimeout}';\n`;
+  const moved = `${source.replace(/\r\n/g, '\n')}${p.sql.replace(/\r\n/g, '\n')}`;
+  const from = basename(ctx.path);
+  const removal: TextEdit = { ...range, newText: '' };
+  if (STATEMENT_MIGRATION.has(m.framework)) {
+    const target = newMigration(m, p.slug);
+    if (!target) return undefined;
+    const header = `-- Moved here from ${from} by pgsafe: the index is built without a transaction first.\n`;
+    const files = newMigrationFiles(target, `${p.prep}\n${timeout(false)}${moved}`, p.down, header);
+    return { title: `${p.title} in a new migration ${basename(target.up)}`, edits: [removal], newFiles: withNl(files), preferred: true };
+  }
+  if (!ONE_QUERY_MIGRATION.has(m.framework)) return undefined;
+  const first = newMigration(m, p.prepSlug);
+  if (!first) return undefined;
+  const after: MigrationInfo = { ...m, files: [...m.files, { path: first.up, order: current.order + 1, role: 'up' }] };
+  const second = newMigration(after, p.slug);
+  if (!second) return undefined;
+  // sqlx runs a migration in a transaction unless its first line says otherwise.
+  const noTx = m.framework === 'sqlx' ? '-- no-transaction\n' : '';
+  const prepFiles = newMigrationFiles(first, p.prep, p.prepDown, `${noTx}-- Moved here from ${from} by pgsafe: it cannot run inside a transaction; ${basename(second.up)} follows.\n`);
+  const stmtFiles = newMigrationFiles(second, `${timeout(true)}${moved}`, p.down, `-- Moved here from ${from} by pgsafe: it needs ${basename(first.up)}, which runs without a transaction.\n`, true);
+  const flyway = m.framework === 'flyway' ? ' (deploy with flyway.postgresql.transactional.lock=false)' : '';
+  return { title: `${p.title} in new migrations ${basename(first.up)} and ${basename(second.up)}${flyway}`, edits: [removal], newFiles: withNl([...prepFiles, ...stmtFiles]), preferred: true };
 }

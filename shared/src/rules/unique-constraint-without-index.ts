@@ -1,3 +1,4 @@
+import { uniqueUsingIndex } from '../fixes/unique-using-index';
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
 import { columnConstraints, keyList, notNullRecipe } from './_columns';
@@ -64,4 +65,5 @@ export default defineRule({
     }
     return out;
   },
+  fix: (stmt, report, ctx) => uniqueUsingIndex(stmt, report, ctx),
 });
