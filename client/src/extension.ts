@@ -185,7 +185,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pgsafe
     return report;
   };
 
+  /** The server writes the rollback where the framework expects it (and opens it); an existing down part comes back as a diff. */
+  const generateRollback = async (target?: vscode.Uri): Promise<unknown> => {
+    const doc = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
+    if (!isSqlDocument(doc)) {
+      void vscode.window.showInformationMessage('pgsafe: open a SQL migration to generate its rollback.');
+      return undefined;
+    }
+    if (!client) return undefined;
+    if (client.state !== State.Running) await client.start();
+    const result = await client.sendRequest(ExecuteCommandRequest.type, { command: 'pgsafe.server.generateRollback', arguments: [doc.uri.toString()] }) as
+      { error?: string; applied?: boolean; diff?: string; content?: string; target?: string; partial?: boolean } | null;
+    if (!result) return undefined;
+    if (result.error) {
+      void vscode.window.showWarningMessage(`pgsafe: ${result.error}`);
+    } else if (!result.applied && (result.diff || result.content)) {
+      const base = doc.uri.path.split('/').pop() || 'migration';
+      const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/Rollback ${base}${result.diff ? '.diff' : '.sql'}`, query: doc.uri.toString() });
+      reports.set(uri.toString(), result.diff ?? result.content ?? '');
+      reportChanged.fire(uri);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { viewColumn: vscode.ViewColumn.Beside, preview: true });
+      if (result.diff) void vscode.window.showInformationMessage('pgsafe: this migration already has a down part; it was not replaced. The generated rollback is shown as a diff.');
+    }
+    return result;
+  };
+
   context.subscriptions.push(
+    vscode.commands.registerCommand('pgsafe.generateRollback', (uri?: vscode.Uri) => generateRollback(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('pgsafe.restartServer', async () => {
       if (!client) return;
       output.info('Restarting the pgsafe server');

@@ -153,6 +153,15 @@ exports.run = async function run() {
     return api.statusBar().tooltip.split('\n').filter((l) => /Configuration/.test(l)).join(' ');
   });
 
+  await test('pgsafe: Generate Rollback Migration writes the goose Down section into the open migration', async () => {
+    await vscode.window.showTextDocument(doc);
+    const r = await vscode.commands.executeCommand('pgsafe.generateRollback');
+    assert.ok(r && r.applied, `not applied: ${JSON.stringify(r)}`);
+    await waitFor(() => `a -- +goose Down section in the document (have:\n${doc.getText()})`, 10000, () => /-- \+goose Down/.test(doc.getText()));
+    assert.match(doc.getText(), /DROP INDEX[\s\S]*DROP COLUMN/i);
+    return r.target;
+  });
+
   flush(true);
   if (results.some((r) => !r.ok)) throw new Error(`${results.filter((r) => !r.ok).length} test(s) failed`);
 };

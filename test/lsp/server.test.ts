@@ -343,3 +343,38 @@ test('`pgsafe lsp --stdio` runs the same server', async () => {
     await new Promise((r) => proc.on('exit', r));
   }
 });
+
+test('generate rollback: the command writes the down section through workspace/applyEdit; a source action offers it', async () => {
+  const up = "-- +goose Up\nSET LOCAL lock_timeout = '5s';\nALTER TABLE users ADD COLUMN nickname text;\n";
+  const dir = workspace({ 'db/00001_users.sql': '-- +goose Up\nCREATE TABLE users (id bigint PRIMARY KEY);\n-- +goose Down\nDROP TABLE users;\n', 'db/00002_nick.sql': up });
+  const uri = uriOf(dir, 'db/00002_nick.sql');
+  const { client, init } = await LspClient.start({ rootPath: dir });
+  const edits: any[] = [];
+  client.conn.onRequest('workspace/applyEdit', (p: any) => {
+    edits.push(p);
+    return { applied: true };
+  });
+  try {
+    assert.ok(init.capabilities.executeCommandProvider.commands.includes('pgsafe.server.generateRollback'));
+    await client.open(uri, up);
+    await client.diagnostics(uri, 1);
+    const actions = await client.request<any[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source'] } });
+    const gen = actions.find((a) => a.kind === 'source.pgsafe.generateRollback');
+    assert.equal(gen?.command?.command, 'pgsafe.server.generateRollback');
+    const r = await client.request('workspace/executeCommand', { command: gen.command.command, arguments: gen.command.arguments });
+    assert.equal(r.applied, true, JSON.stringify(r));
+    assert.equal(r.kind, 'section');
+    assert.equal(r.partial, false);
+    assert.equal(edits.length, 1);
+    const after = applyEdits(up, editsFor(edits[0].edit, uri));
+    assert.match(after, /^-- \+goose Up\nSET LOCAL lock_timeout = '5s';\nALTER TABLE users ADD COLUMN nickname text;\n[\s\S]*-- \+goose Down\n[\s\S]*ALTER TABLE users DROP COLUMN IF EXISTS nickname;/);
+    // An existing down part is never overwritten: a diff comes back instead and nothing is applied.
+    await client.change(uri, 2, [{ text: `${up}-- +goose Down\nSELECT 1;\n` }]);
+    const again = await client.request('workspace/executeCommand', { command: 'pgsafe.server.generateRollback', arguments: [uri] });
+    assert.equal(again.applied, false);
+    assert.match(again.diff, /SELECT 1/);
+    assert.equal(edits.length, 1);
+  } finally {
+    await client.stop();
+  }
+});

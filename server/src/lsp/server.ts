@@ -1,16 +1,21 @@
 // The pgsafe language server: a thin layer over the engine. Documents → Workspace (engine) →
 // diagnostics, code actions, hover and the lock report, in the position encoding the client chose.
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind, DidChangeConfigurationNotification, MessageType, ShowMessageNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
   type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type DocumentDiagnosticReport, type Hover,
-  type InitializeParams, type InitializeResult,
+  type InitializeParams, type InitializeResult, type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { compatibleFixes, ensureParser, fileLockReport, ignoreForFile, ignoreForStatement, statementLockMarkdown, ENGINE_DIAGNOSTICS, type Finding, type LintResult } from '../../../shared/src/index';
+import { DownError, generateDown, type DownResult, compatibleFixes, ensureParser, fileLockReport, ignoreForFile, ignoreForStatement, statementLockMarkdown, ENGINE_DIAGNOSTICS, type Finding, type LintResult } from '../../../shared/src/index';
 import { LspDocument, negotiateEncoding, type PositionEncoding } from './document';
 import { FIX_ALL_KIND, quickFix, toDiagnostic, workspaceEdit, type FindingKey } from './convert';
 import { MAX_LIVE_CHARS, uriToPath, Workspace } from './workspace';
 
 export const LOCK_REPORT_COMMAND = 'pgsafe.server.lockReport';
+export const ROLLBACK_COMMAND = 'pgsafe.server.generateRollback';
+const ROLLBACK_KIND = `${CodeActionKind.Source}.pgsafe.generateRollback`;
 const NOT_SUPPRESSIBLE = new Set([ENGINE_DIAGNOSTICS.syntaxError.id, ENGINE_DIAGNOSTICS.unusedSuppression.id, ENGINE_DIAGNOSTICS.unreadableFile.id]);
 
 interface ActionData {
@@ -29,6 +34,8 @@ export function startServer(connection: Connection): void {
   let resolveEdits = false;
   let documentChanges = false;
   let configurationRequests = false;
+  let createFiles = false;
+  let showDocument = false;
   let watchRegistration = false;
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -52,6 +59,8 @@ export function startServer(connection: Connection): void {
     refreshSupport = !!caps.workspace?.diagnostics?.refreshSupport;
     resolveEdits = !!caps.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
     documentChanges = !!caps.workspace?.workspaceEdit?.documentChanges;
+    showDocument = !!caps.window?.showDocument?.support;
+    createFiles = documentChanges && !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('create');
     configurationRequests = !!caps.workspace?.configuration;
     watchRegistration = !!caps.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     const roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
@@ -67,9 +76,9 @@ export function startServer(connection: Connection): void {
         positionEncoding: encoding,
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         diagnosticProvider: pullDiagnostics ? { identifier: 'pgsafe', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, ROLLBACK_KIND], resolveProvider: true },
         hoverProvider: true,
-        executeCommandProvider: { commands: [LOCK_REPORT_COMMAND] },
+        executeCommandProvider: { commands: [LOCK_REPORT_COMMAND, ROLLBACK_COMMAND] },
       },
       serverInfo: { name: 'pgsafe', version: '0.1.0' },
     };
@@ -288,6 +297,9 @@ export function startServer(connection: Connection): void {
         actions.push(make(`Ignore ${f.rule} for this file`, f, 'ignore-file'));
       }
     }
+    if (only?.some((o) => ROLLBACK_KIND === o || ROLLBACK_KIND.startsWith(o + '.')) && uriToPath(doc.uri)) {
+      actions.push({ title: 'Generate rollback migration', kind: ROLLBACK_KIND, command: { title: 'Generate rollback migration', command: ROLLBACK_COMMAND, arguments: [doc.uri] } });
+    }
     if (only?.some((o) => FIX_ALL_KIND === o || FIX_ALL_KIND.startsWith(o + '.'))) {
       const fixable = result.findings.filter((f) => f.fixes.some((x) => x.preferred));
       if (fixable.length) {
@@ -335,7 +347,45 @@ export function startServer(connection: Connection): void {
     return { contents: { kind: 'markdown', value }, range: doc.range(stmt.start, stmt.terminator !== undefined ? stmt.terminator + 1 : stmt.end) };
   }));
 
+  /**
+   * Generate the file's rollback and put it where its framework expects it (the down section of
+   * the same file, or a file of its own), through workspace/applyEdit so the editor can undo it.
+   * An existing down part is never replaced: the result carries a diff instead.
+   */
+  async function generateRollback(uri: string): Promise<unknown> {
+    const path = uriToPath(uri);
+    if (!path) return { error: 'Only files on disk have a migration folder to place a rollback in.' };
+    let result: DownResult;
+    try {
+      result = generateDown(path, workspace.fs, (f) => workspace.config.configFor(f));
+    } catch (e) {
+      if (e instanceof DownError) return { error: e.message };
+      throw e;
+    }
+    const p = result.placement;
+    const summary = {
+      target: pathToFileURL(p.target).href, kind: p.kind, sql: result.sql, partial: result.partial, notes: p.notes, diff: p.diff,
+      notReverted: result.notReverted.map((i) => ({ line: i.line, status: i.status, reason: i.reason })),
+    };
+    if (p.content === undefined) return { ...summary, applied: false };
+    const targetUri = pathToFileURL(p.target).href;
+    const open = workspace.docs.get(targetUri);
+    let edit: WorkspaceEdit;
+    if (open) {
+      edit = workspaceEdit(open, [{ title: 'rollback', edits: [{ start: 0, end: open.text.length, newText: p.content }] }], { documentChanges });
+    } else if (createFiles && !existsSync(p.target)) {
+      edit = { documentChanges: [{ kind: 'create', uri: targetUri, options: { overwrite: false, ignoreIfExists: false } }, { textDocument: { uri: targetUri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: p.content }] }] };
+    } else {
+      return { ...summary, applied: false, content: p.content };
+    }
+    const applied = await connection.workspace.applyEdit({ label: 'Generate rollback migration', edit });
+    if (applied.applied && showDocument) await connection.window.showDocument({ uri: targetUri, takeFocus: true }).catch(() => undefined);
+    if (applied.applied && result.partial) notify(MessageType.Warning, `pgsafe: the rollback of ${basename(path)} is partial: ${result.notReverted.length} statement${result.notReverted.length === 1 ? '' : 's'} cannot be reverted exactly (see the header comments).`);
+    return { ...summary, applied: applied.applied };
+  }
+
   connection.onExecuteCommand(guard('executeCommand', undefined as unknown, (p) => {
+    if (p.command === ROLLBACK_COMMAND) return generateRollback(String(p.arguments?.[0] ?? ''));
     if (p.command !== LOCK_REPORT_COMMAND) return undefined;
     const uri = String(p.arguments?.[0] ?? '');
     const doc = workspace.docs.get(uri);
