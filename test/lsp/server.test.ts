@@ -187,6 +187,8 @@ test('workspace: earlier migrations give context, and editing one re-checks the 
   const second = uriOf(dir, 'db/migrations/20240102000000_alter.sql');
   const { client } = await LspClient.start({ rootPath: dir });
   try {
+    // The workspace's migration folders are replayed at start, in the background.
+    await client.until(() => client.notifications.some((n) => n.method === 'pgsafe/contextChanged'), 'the start-up replay to finish');
     await client.open(second, '-- migrate:up\nSET lock_timeout = \'2s\';\nALTER TABLE accounts ALTER COLUMN email TYPE varchar(100);\n-- migrate:down\n');
     const p = await client.diagnostics(second, 1);
     assert.deepEqual(p.diagnostics.map((d) => d.code), [], 'varchar(50) → varchar(100) is known to be free from the earlier file');
@@ -316,7 +318,7 @@ test('the lock report command returns markdown for the file', async () => {
   const uri = uriOf(dir, 'm/0001_x.sql');
   const { client, init } = await LspClient.start({ rootPath: dir });
   try {
-    assert.deepEqual(init.capabilities.executeCommandProvider.commands, ['pgsafe.server.lockReport']);
+    assert.deepEqual(init.capabilities.executeCommandProvider.commands, ['pgsafe.server.lockReport', 'pgsafe.server.generateRollback']);
     await client.open(uri, text);
     const r = await client.request('workspace/executeCommand', { command: 'pgsafe.server.lockReport', arguments: [uri] });
     assert.match(r.markdown, /^# Lock report: /);

@@ -96,7 +96,23 @@ export function startServer(connection: Connection): void {
       }).catch(() => undefined);
     }
     refreshAll();
+    warmUp();
   });
+
+  /** Replay the workspace's migration folders in the background, one folder per turn of the event loop. */
+  function warmUp(): void {
+    const steps = workspace.project.warmUp(workspace.rootPaths);
+    const project = workspace.project;
+    const step = guard('replaying the workspace', undefined, () => {
+      if (workspace.project !== project) return; // settings changed meanwhile: sets are rebuilt on demand
+      const t = Date.now();
+      let r = steps.next();
+      while (!r.done && Date.now() - t < 20) r = steps.next();
+      if (!r.done) setImmediate(step);
+      else connection.sendNotification('pgsafe/contextChanged');
+    });
+    setImmediate(step);
+  }
 
   async function pullSettings(): Promise<void> {
     try {

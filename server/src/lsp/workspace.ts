@@ -80,6 +80,11 @@ export class Workspace {
     this.project = new ProjectIndex(this.fs, (p) => this.config.configFor(p), (p) => this.parseCaches.get(p));
   }
 
+  /** Workspace folders the server was started with. */
+  get rootPaths(): readonly string[] {
+    return this.roots;
+  }
+
   /** Apply editor settings; returns the problems found in them. */
   setSettings(raw: unknown): SettingsProblem[] {
     const { settings, problems } = normalizeSettings(raw, this.known);

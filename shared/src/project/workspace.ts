@@ -3,6 +3,7 @@
 import { lintTextSync, type LintResult } from '../engine';
 import type { PgsafeConfig } from '../config/types';
 import type { ParseCache } from '../parse/split';
+import { join } from 'node:path';
 import { loadSet, setRootOf } from './discover';
 import type { ProjectFs } from './fs';
 import { IncrementalSet, lintSet } from './lint';
@@ -94,6 +95,32 @@ export class ProjectIndex {
   structureChanged(path: string): void {
     for (const [root, inc] of this.sets) {
       if (path.startsWith(root + '/') || path === root || root.startsWith(path + '/') || inc.set.files.some((f) => f.path === path)) this.sets.delete(root);
+    }
+  }
+
+  /**
+   * Find the migration folders under `roots` and replay each one (the language server does this at
+   * start, one folder per step, so cross-file context is ready before the first file is opened).
+   * Yields after each folder; stops looking after `maxFiles` SQL files.
+   */
+  *warmUp(roots: readonly string[], maxFiles = 5000): Generator<string, void> {
+    const files: string[] = [];
+    const walk = (dir: string, depth: number) => {
+      for (const e of this.fs.list(dir)) {
+        if (files.length >= maxFiles) return;
+        if (e.dir) {
+          if (depth > 0 && e.name !== 'node_modules' && !e.name.startsWith('.')) walk(join(dir, e.name), depth - 1);
+        } else if (e.name.toLowerCase().endsWith('.sql')) files.push(join(dir, e.name));
+      }
+    };
+    for (const r of roots) walk(r, 8);
+    const seen = new Set<string>();
+    for (const f of files) {
+      const root = setRootOf(f, this.fs);
+      if (seen.has(root)) continue;
+      seen.add(root);
+      this.setOf(f)?.run();
+      yield root;
     }
   }
 
