@@ -1,0 +1,100 @@
+// DDL forms from lock-facts-and-safety-tools.md §6.2 with the lock mode, rewrite and scan a
+// database shows for each (observed on PGlite / PostgreSQL 18 and on Debian's PostgreSQL 15).
+// Every form runs against the same small schema (100 rows per table) in schema `lab`.
+import type { LockMode } from '../../shared/src/locks/modes';
+
+export const BASE = `
+create table parent (id bigint primary key, name text);
+create table t (id bigint primary key, parent_id bigint, name varchar(50), amount int not null default 0, note text, created timestamp);
+create index t_name_idx on t (name);
+create table plain (a int, b int);
+insert into parent select g, 'p' || g from generate_series(1, 100) g;
+insert into t select g, g, 'n' || g, g, null, now() - interval '1 day' from generate_series(1, 100) g;
+insert into plain select g, g from generate_series(1, 100) g;
+`;
+
+export interface Form {
+  name: string;
+  /** Extra setup after BASE (committed before the statement). */
+  setup?: string;
+  sql: string;
+  /** Strongest new lock per table-like relation (tables, views, sequences, matviews; not indexes). */
+  locks: Record<string, LockMode>;
+  /** Relations with a new relfilenode or re-created (tables and indexes). */
+  rewrite?: string[];
+  /** Tables with a seq_scan delta. */
+  scan?: string[];
+  /** Needs this PostgreSQL major (syntax). */
+  minMajor?: number;
+  /** Per engine major: what differs there, and why. */
+  differs?: Record<number, { locks?: Record<string, LockMode>; rewrite?: string[]; scan?: string[]; why: string }>;
+}
+
+const AE: LockMode = 'ACCESS EXCLUSIVE';
+const SRE: LockMode = 'SHARE ROW EXCLUSIVE';
+const SUE: LockMode = 'SHARE UPDATE EXCLUSIVE';
+
+export const FORMS: Form[] = [
+  { name: 'CREATE INDEX', sql: 'create index t_note_idx on t (note)', locks: { 'lab.t': 'SHARE' }, scan: ['lab.t'] },
+  { name: 'CREATE UNIQUE INDEX', sql: 'create unique index t_id2 on t (id, name)', locks: { 'lab.t': 'SHARE' }, scan: ['lab.t'] },
+  { name: 'DROP INDEX', sql: 'drop index t_name_idx', locks: { 'lab.t': AE } },
+  { name: 'ADD COLUMN (nullable, no default)', sql: 'alter table t add column c1 text', locks: { 'lab.t': AE } },
+  { name: 'ADD COLUMN DEFAULT constant', sql: 'alter table t add column c1 int default 0', locks: { 'lab.t': AE } },
+  { name: 'ADD COLUMN NOT NULL DEFAULT constant', sql: "alter table t add column c1 text not null default 'x'", locks: { 'lab.t': AE } },
+  { name: 'ADD COLUMN DEFAULT now() (stable)', sql: 'alter table t add column c1 timestamptz default now()', locks: { 'lab.t': AE } },
+  { name: 'ADD COLUMN DEFAULT clock_timestamp() (volatile)', sql: 'alter table t add column c1 timestamptz default clock_timestamp()', locks: { 'lab.t': AE }, rewrite: ['lab.t', 'lab.t_name_idx', 'lab.t_pkey'] },
+  { name: 'ADD COLUMN DEFAULT gen_random_uuid() (volatile)', sql: 'alter table t add column c1 uuid default gen_random_uuid()', locks: { 'lab.t': AE }, rewrite: ['lab.t', 'lab.t_name_idx', 'lab.t_pkey'] },
+  { name: 'ADD COLUMN bigserial', sql: 'alter table t add column c1 bigserial', locks: { 'lab.t': AE }, rewrite: ['lab.t', 'lab.t_name_idx', 'lab.t_pkey'] },
+  { name: 'ADD COLUMN GENERATED AS IDENTITY', sql: 'alter table t add column c1 bigint generated always as identity', locks: { 'lab.t': AE }, rewrite: ['lab.t', 'lab.t_name_idx', 'lab.t_pkey'] },
+  { name: 'ADD COLUMN GENERATED … STORED', sql: 'alter table t add column c1 int generated always as (amount * 2) stored', locks: { 'lab.t': AE }, rewrite: ['lab.t', 'lab.t_name_idx', 'lab.t_pkey'] },
+  { name: 'ADD COLUMN REFERENCES', sql: 'alter table t add column c1 bigint references parent (id)', locks: { 'lab.t': AE, 'lab.parent': SRE } },
+  { name: 'ADD COLUMN UNIQUE', sql: 'alter table t add column c1 int unique', locks: { 'lab.t': AE }, scan: ['lab.t'] },
+  { name: 'ALTER COLUMN TYPE varchar(50) → varchar(100)', sql: 'alter table t alter column name type varchar(100)', locks: { 'lab.t': AE } },
+  { name: 'ALTER COLUMN TYPE varchar → text', sql: 'alter table t alter column name type text', locks: { 'lab.t': AE } },
+  { name: 'ALTER COLUMN TYPE int → bigint', sql: 'alter table t alter column amount type bigint', locks: { 'lab.t': AE }, rewrite: ['lab.t', 'lab.t_name_idx', 'lab.t_pkey'], scan: ['lab.t'] },
+  { name: 'ALTER COLUMN TYPE varchar(50) → varchar(10)', sql: 'alter table t alter column name type varchar(10)', locks: { 'lab.t': AE }, rewrite: ['lab.t', 'lab.t_name_idx', 'lab.t_pkey'], scan: ['lab.t'] },
+  { name: 'SET NOT NULL', sql: 'alter table t alter column name set not null', locks: { 'lab.t': AE }, scan: ['lab.t'] },
+  { name: 'SET NOT NULL with a valid CHECK (IS NOT NULL)', setup: 'alter table t add constraint name_nn check (name is not null);', sql: 'alter table t alter column name set not null', locks: { 'lab.t': AE } },
+  { name: 'DROP NOT NULL', sql: 'alter table t alter column amount drop not null', locks: { 'lab.t': AE } },
+  { name: 'SET DEFAULT', sql: 'alter table t alter column note set default \'-\'', locks: { 'lab.t': AE } },
+  { name: 'DROP DEFAULT', sql: 'alter table t alter column amount drop default', locks: { 'lab.t': AE } },
+  { name: 'ADD CONSTRAINT CHECK', sql: 'alter table t add constraint amount_pos check (amount > 0)', locks: { 'lab.t': AE }, scan: ['lab.t'] },
+  { name: 'ADD CONSTRAINT CHECK NOT VALID', sql: 'alter table t add constraint amount_pos check (amount > 0) not valid', locks: { 'lab.t': AE } },
+  { name: 'ADD CONSTRAINT FOREIGN KEY', sql: 'alter table t add constraint t_parent_fk foreign key (parent_id) references parent (id)', locks: { 'lab.t': SRE, 'lab.parent': SRE }, scan: ['lab.t'] },
+  { name: 'ADD CONSTRAINT FOREIGN KEY NOT VALID', sql: 'alter table t add constraint t_parent_fk foreign key (parent_id) references parent (id) not valid', locks: { 'lab.t': SRE, 'lab.parent': SRE } },
+  { name: 'VALIDATE CONSTRAINT (CHECK)', setup: 'alter table t add constraint amount_pos check (amount > 0) not valid;', sql: 'alter table t validate constraint amount_pos', locks: { 'lab.t': SUE }, scan: ['lab.t'] },
+  { name: 'VALIDATE CONSTRAINT (FOREIGN KEY)', setup: 'alter table t add constraint t_parent_fk foreign key (parent_id) references parent (id) not valid;', sql: 'alter table t validate constraint t_parent_fk', locks: { 'lab.t': SUE, 'lab.parent': 'ROW SHARE' }, scan: ['lab.t'] },
+  { name: 'ADD CONSTRAINT UNIQUE', sql: 'alter table t add constraint t_name_key unique (name)', locks: { 'lab.t': AE }, scan: ['lab.t'] },
+  { name: 'ADD PRIMARY KEY', sql: 'alter table plain add primary key (a)', locks: { 'lab.plain': AE }, scan: ['lab.plain'] },
+  { name: 'ADD CONSTRAINT UNIQUE USING INDEX', setup: 'create unique index t_name_uq on t (name);', sql: 'alter table t add constraint t_name_uq unique using index t_name_uq', locks: { 'lab.t': AE } },
+  { name: 'ADD CONSTRAINT EXCLUDE', sql: 'alter table t add constraint t_excl exclude using btree (id with =)', locks: { 'lab.t': AE }, scan: ['lab.t'] },
+  { name: 'DROP CONSTRAINT (FOREIGN KEY)', setup: 'alter table t add constraint t_parent_fk foreign key (parent_id) references parent (id);', sql: 'alter table t drop constraint t_parent_fk', locks: { 'lab.t': AE, 'lab.parent': AE } },
+  { name: 'ALTER CONSTRAINT … DEFERRABLE', setup: 'alter table t add constraint t_parent_fk foreign key (parent_id) references parent (id);', sql: 'alter table t alter constraint t_parent_fk deferrable', locks: { 'lab.t': AE } },
+  { name: 'RENAME COLUMN', sql: 'alter table t rename column note to remark', locks: { 'lab.t': AE } },
+  { name: 'RENAME TO (table)', sql: 'alter table plain rename to plain2', locks: { 'lab.plain': AE } },
+  { name: 'ALTER INDEX … RENAME', sql: 'alter index t_name_idx rename to t_name_idx2', locks: {} },
+  { name: 'DROP COLUMN', sql: 'alter table t drop column note', locks: { 'lab.t': AE } },
+  { name: 'DROP TABLE', sql: 'drop table plain', locks: { 'lab.plain': AE } },
+  { name: 'DROP TABLE with a foreign key', setup: 'alter table t add constraint t_parent_fk foreign key (parent_id) references parent (id);', sql: 'drop table t', locks: { 'lab.t': AE, 'lab.parent': AE } },
+  { name: 'TRUNCATE', sql: 'truncate plain', locks: { 'lab.plain': AE }, rewrite: ['lab.plain'] },
+  { name: 'CREATE TRIGGER', setup: 'create function trg() returns trigger language plpgsql as $$ begin return new; end $$;', sql: 'create trigger t_trg before update on t for each row execute function trg()', locks: { 'lab.t': SRE } },
+  { name: 'ALTER TABLE DISABLE TRIGGER', setup: 'create function trg() returns trigger language plpgsql as $$ begin return new; end $$; create trigger t_trg before update on t for each row execute function trg();', sql: 'alter table t disable trigger t_trg', locks: { 'lab.t': SRE } },
+  { name: 'DROP TRIGGER', setup: 'create function trg() returns trigger language plpgsql as $$ begin return new; end $$; create trigger t_trg before update on t for each row execute function trg();', sql: 'drop trigger t_trg on t', locks: { 'lab.t': AE } },
+  { name: 'ALTER TABLE SET (fillfactor)', sql: 'alter table t set (fillfactor = 70)', locks: { 'lab.t': SUE } },
+  { name: 'ALTER COLUMN SET STATISTICS', sql: 'alter table t alter column name set statistics 500', locks: { 'lab.t': SUE } },
+  { name: 'COMMENT ON TABLE', sql: "comment on table t is 'hello'", locks: { 'lab.t': SUE } },
+  { name: 'CREATE STATISTICS', sql: 'create statistics t_stats on parent_id, amount from t', locks: { 'lab.t': SUE } },
+  { name: 'SET UNLOGGED', sql: 'alter table plain set unlogged', locks: { 'lab.plain': AE }, rewrite: ['lab.plain'], scan: ['lab.plain'] },
+  { name: 'REPLICA IDENTITY FULL', sql: 'alter table t replica identity full', locks: { 'lab.t': AE } },
+  { name: 'CREATE TABLE with a foreign key to an existing table', sql: 'create table child (id bigint primary key, parent_id bigint references parent (id))', locks: { 'lab.parent': SRE } },
+  { name: 'CREATE VIEW', sql: 'create view t_view as select id, name from t', locks: { 'lab.t': 'ACCESS SHARE' } },
+  { name: 'REINDEX TABLE', sql: 'reindex table t', locks: { 'lab.t': 'SHARE' }, rewrite: ['lab.t_name_idx', 'lab.t_pkey'], scan: ['lab.t'] },
+  { name: 'REINDEX INDEX', sql: 'reindex index t_name_idx', locks: { 'lab.t': 'SHARE' }, rewrite: ['lab.t_name_idx'], scan: ['lab.t'] },
+  { name: 'REFRESH MATERIALIZED VIEW', setup: 'create materialized view t_mv as select id, name from t;', sql: 'refresh materialized view t_mv', locks: { 'lab.t_mv': AE, 'lab.t': 'ACCESS SHARE' }, rewrite: ['lab.t_mv'], scan: ['lab.t'] },
+  { name: 'CLUSTER … USING', sql: 'cluster t using t_pkey', locks: { 'lab.t': AE }, rewrite: ['lab.t', 'lab.t_name_idx', 'lab.t_pkey'], scan: ['lab.t'] },
+  { name: 'LOCK TABLE … IN SHARE MODE', sql: 'lock table t in share mode', locks: { 'lab.t': 'SHARE' } },
+  { name: 'CREATE TABLE … PARTITION OF', setup: 'create table ev (id bigint, at date not null) partition by range (at);', sql: "create table ev_2024 partition of ev for values from ('2024-01-01') to ('2025-01-01')", locks: { 'lab.ev': AE } },
+  { name: 'CREATE INDEX ON ONLY partitioned parent', setup: "create table ev (id bigint, at date not null) partition by range (at); create table ev_2024 partition of ev for values from ('2024-01-01') to ('2025-01-01');", sql: 'create index ev_at_idx on only ev (at)', locks: { 'lab.ev': 'SHARE' } },
+  { name: 'ATTACH PARTITION', setup: "create table ev (id bigint, at date not null) partition by range (at); create table ev_2024 (id bigint, at date not null); insert into ev_2024 values (1, '2024-05-01');", sql: "alter table ev attach partition ev_2024 for values from ('2024-01-01') to ('2025-01-01')", locks: { 'lab.ev': SUE, 'lab.ev_2024': AE }, scan: ['lab.ev_2024'] },
+  { name: 'DETACH PARTITION', setup: "create table ev (id bigint, at date not null) partition by range (at); create table ev_2024 partition of ev for values from ('2024-01-01') to ('2025-01-01');", sql: 'alter table ev detach partition ev_2024', locks: { 'lab.ev': AE, 'lab.ev_2024': AE } },
+];
