@@ -181,6 +181,6 @@ for (const r of rows) {
   else lines.push(`| ${r.repo} | ${r.files}${r.stopped ? ` (stopped: ${r.stopped.replace(/\|/g, '\\|')})` : ''} | ${r.generated} | ${r.equal} / ${r.reversible} | ${r.flagged} (${Object.entries(r.flagKinds).map(([k, v]) => `${k} ${v}`).join(', ')}) | ${r.failed.length} | ${r.crashes.length} |`);
 }
 lines.push('', '## Failures, with reasons', '');
-for (const r of rows) for (const f of [...r.failed, ...r.crashes]) lines.push(`- ${r.repo}: ${f.replace(/\n/g, ' ')}`);
+for (const r of rows.filter((x) => !x.note)) for (const f of [...r.failed, ...r.crashes]) lines.push(`- ${r.repo}: ${f.replace(/\n/g, ' ')}`);
 if (!only.length) writeFileSync(join(root, 'docs', 'corpus-rollback.md'), lines.join('\n') + '\n');
 else console.log(lines.slice(-20).join('\n'));

@@ -57,6 +57,7 @@ const cases: [string, string, string][] = [
   ['DROP DEFAULT', 'ALTER TABLE users ALTER COLUMN email DROP DEFAULT;', "ALTER TABLE users ALTER COLUMN email SET DEFAULT ''::character varying;"],
   ['ALTER TYPE', 'ALTER TABLE users ALTER COLUMN email TYPE text;', 'ALTER TABLE users ALTER COLUMN email TYPE varchar(100) USING email::varchar(100);'],
   ['several subcommands, reversed', 'ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int;', 'ALTER TABLE users DROP COLUMN IF EXISTS b;\nALTER TABLE users DROP COLUMN IF EXISTS a;'],
+  ['SET (storage parameters)', 'ALTER TABLE users SET (fillfactor = 70, autovacuum_enabled = false);', 'ALTER TABLE users RESET (fillfactor, autovacuum_enabled);'],
   ['RENAME COLUMN', 'ALTER TABLE users RENAME COLUMN email TO mail;', 'ALTER TABLE users RENAME COLUMN mail TO email;'],
   ['RENAME TABLE', 'ALTER TABLE public.users RENAME TO members;', 'ALTER TABLE public.members RENAME TO users;'],
   ['RENAME INDEX', 'ALTER INDEX users_email_lower RENAME TO users_mail;', 'ALTER INDEX users_mail RENAME TO users_email_lower;'],

@@ -297,7 +297,8 @@ function invertCmd(cmd: any, q: QName, t: string, catalog: Catalog, ledger: Ledg
       if (!col?.identity) return none('no-op', `${cmd.name} was not an identity column`);
       return { status: 'recreated', sql: [`${t} ALTER COLUMN ${c} ADD GENERATED ${ledger.identityOf(q, cmd.name) ?? 'BY DEFAULT'} AS IDENTITY;`], reason: 'the identity sequence starts again at 1: set it past the existing values (setval)' };
     case 'AT_SetRelOptions': {
-      const names = (cmd.def ?? []).map((d: any) => d.DefElem?.defname).filter(Boolean);
+      const list: any[] = Array.isArray(cmd.def) ? cmd.def : cmd.def?.List?.items ?? [];
+      const names = list.map((d: any) => d.DefElem?.defname).filter(Boolean);
       return inv([`${t} RESET (${names.join(', ')});`], 'assumes the storage parameters were not set before');
     }
     case 'AT_AttachPartition': {
