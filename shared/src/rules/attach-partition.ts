@@ -19,7 +19,7 @@ export default defineRule({
     defaultLevel: 'warn',
     description: 'ATTACH PARTITION of an existing table scans it under an ACCESS EXCLUSIVE lock unless a matching CHECK constraint was validated first.',
     docs: docsUrl('attach-partition'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {

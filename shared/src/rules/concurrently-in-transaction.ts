@@ -1,3 +1,4 @@
+import { leaveTransaction as leaveTransactionFix } from '../fixes/concurrently';
 import { defineRule, docsUrl } from './types';
 import { leaveTransaction, related, sentence, transactionCause } from './_helpers';
 import type { Statement } from '../parse/statement';
@@ -61,4 +62,5 @@ export default defineRule({
       related: related(ctx.tx.begin, 'the transaction starts here'),
     };
   },
+  fix: (stmt, _report, ctx) => leaveTransactionFix(stmt, ctx),
 });

@@ -8,7 +8,7 @@ export default defineRule({
     defaultLevel: 'warn',
     description: 'CONCURRENTLY in a file with other statements, when the runner is not known: it fails if the runner sends the file as one query.',
     docs: docsUrl('concurrently-may-run-in-transaction'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['IndexStmt', 'DropStmt', 'ReindexStmt', 'VacuumStmt', 'ClusterStmt', 'AlterTableStmt', 'CreatedbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt'],
   check(stmt, ctx) {

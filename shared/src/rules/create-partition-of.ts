@@ -10,7 +10,7 @@ export default defineRule({
     defaultLevel: 'warn',
     description: 'CREATE TABLE … PARTITION OF an existing partitioned table takes an ACCESS EXCLUSIVE lock on the whole parent.',
     docs: docsUrl('create-partition-of'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['CreateStmt'],
   check(stmt, ctx) {

@@ -11,7 +11,7 @@ export default defineRule({
     defaultLevel: 'warn',
     description: 'ALTER DOMAIN … ADD CONSTRAINT without NOT VALID checks every column of every table that uses the domain, blocking writes to them; adding a column of a constrained domain rewrites the table.',
     docs: docsUrl('domain-constraint'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['AlterDomainStmt', 'AlterTableStmt'],
   check(stmt, ctx) {

@@ -8,7 +8,7 @@ export default defineRule({
     defaultLevel: 'error',
     description: 'Flyway: a migration mixing CREATE INDEX CONCURRENTLY (or similar) with other statements is refused; alone, it can hang on Flyway\'s own advisory lock.',
     docs: docsUrl('flyway-non-transactional'),
-    fixable: true,
+    fixable: false,
   },
   check(stmt, ctx) {
     if (ctx.tx.runner !== 'flyway' || 'parent' in stmt || !stmt.node || !FLYWAY_NON_TRANSACTIONAL.test(stmt.text)) return undefined;

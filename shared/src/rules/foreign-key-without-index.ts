@@ -82,7 +82,7 @@ export default defineRule({
     defaultLevel: 'warn',
     description: 'A foreign key whose referencing columns no index covers: every DELETE or key UPDATE on the referenced table scans this table.',
     docs: docsUrl('foreign-key-without-index'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['CreateStmt', 'AlterTableStmt'],
   check(stmt, ctx) {

@@ -107,7 +107,7 @@ export default defineRule({
     defaultLevel: 'warn',
     description: 'A new table, column, index, constraint (or other object) name longer than 63 bytes, which PostgreSQL silently truncates.',
     docs: docsUrl('identifier-too-long'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['AlterTableStmt', 'CreateDomainStmt', 'CreateEnumStmt', 'CreateFunctionStmt', 'CreatePolicyStmt', 'CreateSchemaStmt', 'CreateSeqStmt', 'CreateStmt', 'CreateTableAsStmt', 'CreateTrigStmt', 'IndexStmt', 'RenameStmt', 'ViewStmt'],
   check(stmt) {

@@ -16,7 +16,7 @@ export default defineRule({
     defaultLevel: 'off',
     description: 'integer / smallint / serial / smallserial columns: ids and counters can outgrow them; use bigint.',
     docs: docsUrl('prefer-bigint-over-int'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['CreateStmt', 'AlterTableStmt'],
   check(stmt) {

@@ -11,7 +11,7 @@ export default defineRule({
     defaultLevel: 'off',
     description: 'serial / bigserial / smallserial columns: use a standard GENERATED … AS IDENTITY column instead.',
     docs: docsUrl('prefer-identity'),
-    fixable: true,
+    fixable: false,
     minPg: 10,
   },
   statementKinds: ['CreateStmt', 'AlterTableStmt'],

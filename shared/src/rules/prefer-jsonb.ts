@@ -26,7 +26,7 @@ export default defineRule({
     defaultLevel: 'warn',
     description: 'Columns of type json: no equality operator (DISTINCT, GROUP BY, UNION, unique indexes fail) and re-parsed on every access; use jsonb.',
     docs: docsUrl('prefer-jsonb'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['CompositeTypeStmt', 'CreateStmt', 'AlterTableStmt'],
   check(stmt, _ctx) {

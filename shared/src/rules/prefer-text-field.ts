@@ -9,7 +9,7 @@ export default defineRule({
     defaultLevel: 'off',
     description: 'varchar(n) columns: the length limit is hard to change later; use text, with a CHECK constraint when a limit is needed.',
     docs: docsUrl('prefer-text-field'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['CreateStmt', 'AlterTableStmt'],
   check(stmt) {

@@ -8,7 +8,7 @@ export default defineRule({
     defaultLevel: 'off',
     description: 'timestamp (without time zone) columns: the value has no time zone, so it is read differently by clients in other zones; use timestamptz.',
     docs: docsUrl('prefer-timestamptz'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['CreateStmt', 'AlterTableStmt'],
   check(stmt) {

@@ -28,7 +28,7 @@ export default defineRule({
     defaultLevel: 'warn',
     description: 'Renaming an existing table or view: running code that uses the old name breaks immediately.',
     docs: docsUrl('rename-table'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['RenameStmt'],
   check(stmt, ctx) {

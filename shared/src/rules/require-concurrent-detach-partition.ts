@@ -1,3 +1,4 @@
+import { detachConcurrently } from '../fixes/concurrently';
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, name, rangeAt } from './_helpers';
 import { rangeVarName as rv } from '../ast/names';
@@ -30,4 +31,5 @@ export default defineRule({
     }
     return out;
   },
+  fix: (stmt, _report, ctx) => detachConcurrently(stmt, ctx),
 });

@@ -1,3 +1,4 @@
+import { refreshConcurrently } from '../fixes/concurrently';
 import { defineRule, docsUrl } from './types';
 import { lockPhrase, name, rangeAt, targetOf } from './_helpers';
 
@@ -22,4 +23,5 @@ export default defineRule({
       help: `Use \`REFRESH MATERIALIZED VIEW CONCURRENTLY ${name(view)};\` — it takes an EXCLUSIVE lock, which lets reads continue (only another refresh waits). It needs a UNIQUE index on ${name(view)} over plain columns, without WHERE, covering every row (create it with CREATE UNIQUE INDEX CONCURRENTLY), and the view must already be populated (not left WITH NO DATA). It is slower when most rows change.`,
     };
   },
+  fix: (stmt, _report, ctx) => refreshConcurrently(stmt, ctx),
 });

@@ -1,3 +1,4 @@
+import { reindexConcurrently } from '../fixes/concurrently';
 import { defineRule, docsUrl } from './types';
 import { lockPhrase, name, rangeAt } from './_helpers';
 import { quoteIdent, rangeVarName } from '../ast/names';
@@ -57,4 +58,5 @@ export default defineRule({
         return undefined; // REINDEX SYSTEM: catalogs only, out of scope
     }
   },
+  fix: (stmt, _report, ctx) => reindexConcurrently(stmt, ctx),
 });

@@ -8,7 +8,7 @@ export default defineRule({
     defaultLevel: 'error',
     description: 'BEGIN without a later COMMIT (or ROLLBACK/END) in the same migration: its changes are rolled back when the session ends.',
     docs: docsUrl('uncommitted-transaction'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['TransactionStmt'],
   check(stmt, ctx) {

@@ -33,7 +33,7 @@ export default defineRule({
     defaultLevel: 'error',
     description: 'VALIDATE CONSTRAINT in the same transaction as the ADD … NOT VALID: the ADD\'s lock is still held during the validation scan.',
     docs: docsUrl('validate-in-same-transaction'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
