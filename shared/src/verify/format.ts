@@ -45,7 +45,7 @@ function statementLines(s: StatementReport, indent: string): string[] {
   const head = `${indent}line ${s.line}: ${s.title}`;
   if (s.source === 'control') return [];
   const facts: string[] = [];
-  for (const l of s.locks) facts.push(`${l.mode} on ${l.relation}${l.kind === 'i' ? ' (index)' : ''} — ${l.blocks}`);
+  for (const l of s.locks.filter((x) => x.mode !== 'ACCESS SHARE' && x.mode !== 'ROW SHARE' && x.mode !== 'ROW EXCLUSIVE')) facts.push(`${l.mode} on ${l.relation}${l.kind === 'i' ? ' (index)' : ''} — ${l.blocks}`);
   for (const r of s.rewrites) facts.push(`rewrites ${r.relation}${r.kind === 'i' ? ' (index)' : ''}${r.how === 're-created' ? ' (re-created)' : ''}`);
   for (const sc of s.scans) facts.push(`scans ${sc.relation}${sc.count > 1 ? ` ×${sc.count}` : ''}`);
   if (!facts.length && !s.disagreements.length && !s.rules.length) return [];

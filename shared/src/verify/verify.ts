@@ -14,7 +14,7 @@ import { LineIndex } from '../parse/offsets';
 import { generateDown } from '../rollback/index';
 import { compareSnapshots, snapshotSchema } from '../rollback/roundtrip';
 import type { LockEffect } from '../locks/catalogue';
-import { blocksTraffic, describeBlocked } from '../locks/modes';
+import { blocksTraffic, describeBlocked, lockRank } from '../locks/modes';
 import { compareWithCatalogue, type Disagreement } from './compare';
 import { cannotRunInTransaction, fileMode, runStatements, StatementError, type FileMode, type StatementRun } from './run';
 import { snapshotRelations, type ObservedLock, type Observation, type SqlDb } from './trace';
@@ -142,6 +142,7 @@ export async function verifySet(db: SqlDb & { name: string }, set: MigrationSet,
     const before = isReviewed && !opts.traceOnly ? await snapshotSchema(db) : undefined;
     const existing = isReviewed ? await snapshotRelations(db) : undefined;
     const searchPath = isReviewed ? await currentSchemas(db) : [];
+    const empty = isReviewed ? await emptyTables(db) : new Set<string>();
     let runs: StatementRun[];
     try {
       runs = await runStatements(db, up, { mode, trace: existing ? { existing } : undefined });
@@ -162,7 +163,7 @@ export async function verifySet(db: SqlDb & { name: string }, set: MigrationSet,
     const existingKinds = new Map([...existing!.values()].map((r) => [`${r.schema}.${r.name}`, r.kind]));
     const info = lr?.result?.statementInfo ?? [];
     const findings = lr?.result?.findings ?? [];
-    for (const r of runs) file.statements.push(statementReport(r, info[r.stmt.index], findings.filter((x) => x.statementIndex === r.stmt.index).map((x) => x.rule), existingKinds, searchPath, lineOf));
+    for (const r of runs) file.statements.push(statementReport(r, info[r.stmt.index], findings.filter((x) => x.statementIndex === r.stmt.index).map((x) => x.rule), existingKinds, searchPath, lineOf, empty));
     if (opts.traceOnly) {
       file.durationMs = performance.now() - ft0;
       continue;
@@ -180,6 +181,28 @@ export async function verifySet(db: SqlDb & { name: string }, set: MigrationSet,
   return verdict;
 }
 
+/** The strongest lock per relation (a statement often takes ACCESS SHARE and a stronger mode). */
+function strongest(locks: readonly ObservedLock[]): ObservedLock[] {
+  const by = new Map<string, ObservedLock>();
+  for (const l of locks) {
+    const had = by.get(l.relation);
+    if (!had || lockRank(l.mode) > lockRank(had.mode)) by.set(l.relation, l);
+  }
+  return [...by.values()];
+}
+
+/**
+ * Tables without a row: a plan may skip scanning them (an FK check joining an empty table), so
+ * the catalogue's "scan" is not compared there (--seed-rows fills them).
+ */
+async function emptyTables(db: SqlDb): Promise<Set<string>> {
+  const rows = (await db.query<{ t: string; e: string }>(`select format('%s.%s', n.nspname, c.relname) as t,
+      (xpath('/row/e/text()', query_to_xml(format('select not exists (select 1 from %I.%I) as e', n.nspname, c.relname), false, true, '')))[1]::text as e
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind = 'r' and n.nspname not in ('pg_catalog','information_schema') and n.nspname not like 'pg_toast%' and n.nspname not like 'pg_temp%'`)).rows;
+  return new Set(rows.filter((r) => r.e === 'true').map((r) => r.t));
+}
+
 async function currentSchemas(db: SqlDb): Promise<string[]> {
   const [r] = (await db.query<{ p: string }>("select array_to_string(current_schemas(false), ',') as p")).rows;
   return String(r?.p ?? 'public').split(',').filter(Boolean);
@@ -187,7 +210,7 @@ async function currentSchemas(db: SqlDb): Promise<string[]> {
 
 function statementReport(
   r: StatementRun, info: { locks: LockEffect[]; newRelation: boolean[] } | undefined, rules: string[],
-  existing: ReadonlyMap<string, string>, searchPath: readonly string[], lineOf: (s: Statement) => number,
+  existing: ReadonlyMap<string, string>, searchPath: readonly string[], lineOf: (s: Statement) => number, empty: ReadonlySet<string>,
 ): StatementReport {
   const effects = info?.locks ?? [];
   const o = r.observation;
@@ -201,8 +224,8 @@ function statementReport(
   }
   const usable = effects.filter((_, k) => !info?.newRelation[k]);
   return {
-    ...base, source: 'observed', locks: o.locks, rewrites: o.rewrites, scans: o.scans, created: o.created, dropped: o.dropped,
-    disagreements: compareWithCatalogue(usable, o, existing, { held: r.held, searchPath }),
+    ...base, source: 'observed', locks: strongest(o.locks), rewrites: o.rewrites, scans: o.scans, created: o.created, dropped: o.dropped,
+    disagreements: compareWithCatalogue(usable, o, existing, { held: r.held, searchPath, empty }),
   };
 }
 
