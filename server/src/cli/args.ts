@@ -33,9 +33,21 @@ export interface DownArgs {
   config?: string;
 }
 
+/** `pgsafe verify [paths…]` (run the migrations on a database and trace them). */
+export interface VerifyArgs {
+  command: 'verify';
+  paths: string[];
+  format: 'text' | 'json' | 'markdown';
+  databaseUrl?: string;
+  since?: string;
+  seedRows?: number;
+  config?: string;
+}
+
 export type Args =
   | CheckArgs
   | DownArgs
+  | VerifyArgs
   | { command: 'rules'; format: 'text' | 'json' }
   | { command: 'explain'; rule: string }
   | { command: 'help' }
@@ -47,6 +59,7 @@ export const HELP = `pgsafe — PostgreSQL migration safety checks
 Usage:
   pgsafe check [paths…] [options]   Lint migration files, directories (recursive *.sql) or globs
   pgsafe down <file> [options]      Generate the down migration (rollback) of a migration file
+  pgsafe verify [dir|files…] [options]  Run the migrations on a fresh database and trace their locks
   pgsafe rules [--format text|json] List the rules
   pgsafe explain <rule>             Print a rule's documentation
   pgsafe lsp --stdio                Run the language server (LSP over stdin/stdout)
@@ -77,6 +90,14 @@ Options for down:
                                              the catalog with the snapshot, up again
   --config <file>                            Use this pgsafe.config.json
 
+Options for verify:
+  --database-url <postgres://…>              Use a throwaway database on this server (created, then
+                                             dropped) instead of the embedded PGlite
+  --since <git ref>                          Trace the migrations changed since the ref (default: the
+                                             files named, else all); earlier ones are only applied
+  --seed-rows <n>                            Insert n synthetic rows into every table first
+  --format <text|json|markdown>              Output format (default: text)
+
 Exit codes: 0 no findings or warnings only, 1 an error-level finding (or too many warnings),
 2 usage, configuration or file errors.
 `;
@@ -106,6 +127,8 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
         write: { type: 'boolean' },
         'allow-partial': { type: 'boolean' },
         verify: { type: 'boolean' },
+        'database-url': { type: 'string' },
+        'seed-rows': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -134,8 +157,10 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
     if (f !== 'sql' && f !== 'json') throw new UsageError(`pgsafe down: --format must be sql or json (got "${f}")`);
     return { command: 'down', file: rest[0], format: f, write: !!values.write, allowPartial: !!values['allow-partial'], verify: !!values.verify, config: values.config };
   }
+  if (command === 'verify') return verifyArgs(rest, values);
+  if (values['database-url'] !== undefined || values['seed-rows'] !== undefined) throw new UsageError('--database-url and --seed-rows are options of `pgsafe verify`');
   if (values.write || values['allow-partial'] || values.verify) throw new UsageError('--write, --allow-partial and --verify are options of `pgsafe down`');
-  if (command !== 'check') throw new UsageError(`unknown command "${command}" (commands: check, down, rules, explain, lsp)`);
+  if (command !== 'check') throw new UsageError(`unknown command "${command}" (commands: check, down, verify, rules, explain, lsp)`);
 
   const format = (values.format ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}")`);
@@ -175,4 +200,15 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
     since: values.since,
     fix,
   };
+}
+
+function verifyArgs(rest: string[], values: Record<string, unknown>): VerifyArgs {
+  const f = (values.format as string | undefined) ?? 'text';
+  if (f !== 'text' && f !== 'json' && f !== 'markdown') throw new UsageError(`pgsafe verify: --format must be text, json or markdown (got "${f}")`);
+  let seedRows: number | undefined;
+  if (values['seed-rows'] !== undefined) {
+    seedRows = Number(values['seed-rows']);
+    if (!Number.isInteger(seedRows) || seedRows < 0) throw new UsageError(`--seed-rows must be a non-negative integer (got "${values['seed-rows']}")`);
+  }
+  return { command: 'verify', paths: rest, format: f, databaseUrl: values['database-url'] as string | undefined, since: values.since as string | undefined, seedRows, config: values.config as string | undefined };
 }

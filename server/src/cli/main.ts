@@ -13,6 +13,7 @@ import { HELP, UsageError, parseCommandLine, type CheckArgs } from './args';
 import { filterByConfig, selectFiles } from './files';
 import { decodeSql, readSqlFile } from './read';
 import { down } from './down';
+import { verify } from './verify';
 
 function packageRoot(): string {
   let d = __dirname;
@@ -262,6 +263,8 @@ export async function main(argv: string[]): Promise<number> {
         return await check(args);
       case 'down':
         return await down(args);
+      case 'verify':
+        return await verify(args);
       case 'lsp':
         // The bundled server (dist/server.js) runs until the client disconnects.
         require(join(packageRoot(), 'dist', 'server.js')).main();
