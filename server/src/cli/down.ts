@@ -35,7 +35,7 @@ async function verify(r: DownResult, fs = nodeFs): Promise<{ ok: boolean; text: 
     const load = new Function('m', 'return import(m)') as (m: string) => Promise<any>;
     PGlite = (await load('@electric-sql/pglite')).PGlite;
   } catch {
-    throw new UsageError('--verify needs @electric-sql/pglite (npm install --save-dev @electric-sql/pglite)');
+    throw new UsageError('--verify needs @electric-sql/pglite, a dependency of pgsafe: reinstall with npm ci');
   }
   const db = await PGlite.create();
   try {
