@@ -68,7 +68,12 @@ export function compareWithCatalogue(
     if (!got) {
       const h = heldMode.get(x.relation);
       if (!h || lockRank(h) < lockRank(x.mode)) out.push({ relation: x.relation, aspect: 'lock', catalogue: x.mode, database: h ? `no new lock (${h} held before)` : 'no lock' });
-    } else if (got !== x.mode) out.push({ relation: x.relation, aspect: 'lock', catalogue: x.mode, database: got });
+    } else if (got !== x.mode) {
+      // A mode the transaction already holds is not taken again: only weaker extra locks show.
+      const h = heldMode.get(x.relation);
+      const hidden = h && lockRank(h) >= lockRank(x.mode) && lockRank(got) < lockRank(x.mode);
+      if (!hidden) out.push({ relation: x.relation, aspect: 'lock', catalogue: x.mode, database: got });
+    }
     if (!x.rewriteUnknown && x.rewrite !== rewritten.has(x.relation)) out.push({ relation: x.relation, aspect: 'rewrite', catalogue: x.rewrite ? 'rewrite' : 'no rewrite', database: rewritten.has(x.relation) ? 'rewrite' : 'no rewrite' });
     const kind = existing.get(x.relation);
     // A rewrite reads the whole table; an empty table may be skipped by the plan (not compared).
