@@ -87,12 +87,19 @@ export interface RunOptions {
   /** Observe each statement against these pre-migration relations. */
   trace?: { existing: RelationSnapshot };
   onStatement?(run: StatementRun): void;
+  /**
+   * Inside an outer transaction that will be rolled back (the down / up-again / re-run proofs):
+   * the file runs under a savepoint, its own BEGIN / COMMIT are skipped, CONCURRENTLY is dropped
+   * (same catalog effect) and VACUUM is skipped. No tracing.
+   */
+  nested?: boolean;
 }
 
 const first = (e: any) => String(e?.message ?? e).split('\n')[0];
 
 /** Run the statements; a failure rolls back the open transaction and throws StatementError. */
 export async function runStatements(db: SqlDb, statements: readonly Statement[], opts: RunOptions): Promise<StatementRun[]> {
+  if (opts.nested) return runNested(db, statements);
   const out: StatementRun[] = [];
   let inTx = false;
   let current: Statement | undefined;
@@ -156,6 +163,33 @@ export async function runStatements(db: SqlDb, statements: readonly Statement[],
     }
   } catch (e) {
     if (inTx) await db.exec('ROLLBACK').catch(() => undefined);
+    if (e instanceof StatementError) throw e;
+    throw new StatementError(current ?? statements[statements.length - 1], first(e));
+  }
+  return out;
+}
+
+async function runNested(db: SqlDb, statements: readonly Statement[]): Promise<StatementRun[]> {
+  const out: StatementRun[] = [];
+  let current: Statement | undefined;
+  await db.exec('SAVEPOINT pgsafe_file');
+  try {
+    for (const s of statements) {
+      current = s;
+      if (s.error) throw new StatementError(s, `does not parse: ${s.error.message}`);
+      if (s.kind === 'TransactionStmt' || (s.kind === 'VacuumStmt' && s.node?.is_vacuumcmd)) {
+        out.push({ stmt: s, inTransaction: true, outside: false, control: true, durationMs: 0 });
+        continue;
+      }
+      const sql = cannotRunInTransaction(s) ? s.text.replace(/\bconcurrently\b/i, '') : s.text;
+      const t0 = performance.now();
+      await db.exec(sql);
+      out.push({ stmt: s, inTransaction: true, outside: false, control: false, durationMs: performance.now() - t0 });
+    }
+    await db.exec('RELEASE SAVEPOINT pgsafe_file');
+  } catch (e) {
+    await db.exec('ROLLBACK TO SAVEPOINT pgsafe_file').catch(() => undefined);
+    await db.exec('RELEASE SAVEPOINT pgsafe_file').catch(() => undefined);
     if (e instanceof StatementError) throw e;
     throw new StatementError(current ?? statements[statements.length - 1], first(e));
   }

@@ -231,7 +231,7 @@ function statementReport(
 
 /** Down, compare, up again, idempotency. Returns a reason to stop the set when its state is lost. */
 async function proveDown(
-  db: SqlDb, set: MigrationSet, f: MigrationFile, text: string, all: readonly Statement[], up: readonly Statement[], mode: FileMode,
+  db: SqlDb, set: MigrationSet, f: MigrationFile, text: string, all: readonly Statement[], up: readonly Statement[], _mode: FileMode,
   before: Map<string, string>, after: Map<string, string>, file: FileVerdict, opts: VerifySetOptions, lineOf: (s: Statement) => number,
 ): Promise<string | undefined> {
   // The down: the pair file, the file's own down section, or a generated one.
@@ -261,10 +261,26 @@ async function proveDown(
       downError = `cannot generate a down: ${first(e)}`;
     }
   }
+  void downMode;
+  // The proofs run in one transaction that is rolled back: whatever the down or the second up do
+  // (irreversible enum values, data rows), the next file starts from the state after this up.
+  await db.exec('BEGIN');
+  try {
+    await proofs(db, up, downStatements, downError, source, partial, before, after, file, lineOf);
+  } finally {
+    await db.exec('ROLLBACK').catch(() => undefined);
+  }
+  return undefined;
+}
+
+async function proofs(
+  db: SqlDb, up: readonly Statement[], downStatements: Statement[], downError: string | undefined, source: 'own' | 'generated' | 'none',
+  partial: boolean | undefined, before: Map<string, string>, after: Map<string, string>, file: FileVerdict, lineOf: (s: Statement) => number,
+): Promise<void> {
   let downOk = !downError;
   if (!downError) {
     try {
-      await runStatements(db, downStatements, { mode: downMode });
+      await runStatements(db, downStatements, { mode: { wrap: true, how: 'nested' }, nested: true });
     } catch (e) {
       const se = e as StatementError;
       downOk = false;
@@ -280,7 +296,7 @@ async function proveDown(
   const stillUp = compareSnapshots(after, afterDown).length === 0;
   if (!stillUp) {
     try {
-      await runStatements(db, up, { mode });
+      await runStatements(db, up, { mode: { wrap: true, how: 'nested' }, nested: true });
       const again = await snapshotSchema(db);
       const d = compareSnapshots(after, again);
       file.upAgain = { ok: true, differences: d };
@@ -289,13 +305,12 @@ async function proveDown(
       const se = e as StatementError;
       file.upAgain = { ok: false, error: `${se.stmt ? `${title(se.stmt)}: ` : ''}${se.reason ?? first(e)}`, differences: [] };
       file.ok = false;
-      return `the up does not apply again after the down (${file.upAgain.error}); later files cannot be applied`;
+      return;
     }
   } else {
     file.upAgain = { ok: true, differences: [] };
   }
   file.idempotency = await rerun(db, up, lineOf);
-  return undefined;
 }
 
 /** Run the up a second time inside a transaction that is rolled back; savepoint per statement. */
@@ -303,7 +318,7 @@ async function rerun(db: SqlDb, up: readonly Statement[], lineOf: (s: Statement)
   const failures: { line: number; statement: string; message: string }[] = [];
   const before = await snapshotSchema(db);
   let schemaChanges: string[] = [];
-  await db.exec('BEGIN');
+  await db.exec('SAVEPOINT pgsafe_rerun_all');
   try {
     for (const s of up) {
       if (s.kind === 'TransactionStmt' || s.error) continue;
@@ -324,7 +339,7 @@ async function rerun(db: SqlDb, up: readonly Statement[], lineOf: (s: Statement)
     }
     schemaChanges = compareSnapshots(before, await snapshotSchema(db)).map((d) => d.replace(' (left behind by the down)', ' (added by the second run)').replace(' (missing after the down)', ' (removed by the second run)'));
   } finally {
-    await db.exec('ROLLBACK').catch(() => undefined);
+    await db.exec('ROLLBACK TO SAVEPOINT pgsafe_rerun_all').catch(() => undefined);
   }
   return { rerunnable: failures.length === 0 && schemaChanges.length === 0, failures, schemaChanges };
 }
