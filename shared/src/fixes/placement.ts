@@ -264,3 +264,37 @@ function moveWithPreparation(stmt: Statement, ctx: RuleContext, p: Preparation):
   const flyway = m.framework === 'flyway' ? ' (deploy with flyway.postgresql.transactional.lock=false)' : '';
   return { title: `${p.title} in new migrations ${basename(first.up)} and ${basename(second.up)}${flyway}`, edits: [removal], newFiles: withNl([...prepFiles, ...stmtFiles]), preferred: true };
 }
+
+/**
+ * Run `sql` — one statement that commits by itself (a DO block with COMMIT between batches) — as a
+ * query of its own, outside any transaction, after the transaction `stmt` runs in has committed:
+ * right after `after` (the last edit's statement) when statements are sent one by one outside a
+ * transaction; after the file's COMMIT; otherwise alone in a new migration after the last one
+ * (never when a later migration exists, which would run before it). `edits` change the file itself.
+ */
+export function aloneAfterTransaction(stmt: Statement, ctx: RuleContext, edits: TextEdit[], insertAt: number, title: string, sql: string, slug: string): Fix | undefined {
+  if ('parent' in stmt || stmt.block !== undefined) return undefined;
+  const text = ctx.text;
+  const nl = eol(text);
+  const tx = ctx.tx;
+  const byStatement = sentStatementByStatement(ctx);
+  const withNl = (s: string) => (nl === '\n' ? s : s.replace(/\r?\n/g, nl));
+  // goose and sql-migrate split a file at every line ending in `;`: a multi-line block needs StatementBegin/End.
+  const block = (fw: string | undefined) => (fw === 'goose' || fw === 'sql-migrate' ? `-- +${fw === 'goose' ? 'goose' : 'migrate'} StatementBegin\n${sql}\n-- +${fw === 'goose' ? 'goose' : 'migrate'} StatementEnd` : sql);
+  const at = (offset: number): TextEdit => ({ start: offset, end: offset, newText: `${offset === text.length && !text.endsWith('\n') ? nl : ''}${withNl(block(stmt.section.framework))}${nl}` });
+  if (!tx.inTransaction && byStatement) return { title, edits: [...edits, at(insertAt)], preferred: true };
+  if (tx.inTransaction && tx.source === 'begin' && byStatement) {
+    const commit = ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
+    if (commit && /^\s*(COMMIT|END)\b/i.test(commit.text)) return { title: `${title} (after the file's COMMIT)`, edits: [...edits, at(afterLine(text, commit.terminator ?? commit.end))], preferred: true };
+    return undefined;
+  }
+  const m = ctx.migration;
+  if (!m || stmt.section.direction !== 'up' || !(STATEMENT_MIGRATION.has(m.framework) || ONE_QUERY_MIGRATION.has(m.framework)) || m.framework === 'flyway') return undefined;
+  const current = m.files.find((f) => f.path === ctx.path);
+  if (!current || m.files.some((f) => f.role === 'up' && f.order > current.order)) return undefined;
+  const target = newMigration(m, slug);
+  if (!target) return undefined;
+  const noTx = m.framework === 'sqlx' ? '-- no-transaction\n' : '';
+  const files = newMigrationFiles(target, block(m.framework), '-- Nothing to undo.', `${noTx}-- Follows ${basename(ctx.path)} (pgsafe): it commits batch by batch, so it runs alone, outside any transaction.\n`);
+  return { title: `${title} (in a new migration ${basename(target.up)})`, edits, newFiles: files.map((f) => ({ path: f.path, content: withNl(f.content) })), preferred: true };
+}

@@ -66,9 +66,19 @@ function closing(toks: readonly Tok[], open: number): number {
 }
 
 /** Is there a comment between these file offsets of the statement? */
-function commentBetween(stmt: Statement, from: number, to: number): boolean {
+export function commentBetween(stmt: Statement, from: number, to: number): boolean {
   const map = new ByteMap(stmt.text);
   return (scanSql(stmt.text) ?? []).some((t) => (t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT') && stmt.start + map.toIndex(t.start) >= from && stmt.start + map.toIndex(t.start) < to);
+}
+
+/** The statement's table as the user wrote it (quoting, schema), and its schema part with the dot. */
+export function relationText(stmt: Statement, toks: readonly Tok[], text: string): { tableText: string; schemaPrefix: string } | undefined {
+  const relLoc = stmt.loc(stmt.node?.relation?.location);
+  const r0 = toks.findIndex((t) => t.start === relLoc);
+  if (r0 === -1) return undefined;
+  let r1 = r0;
+  while (toks[r1 + 1]?.text === '.' && toks[r1 + 2]) r1 += 2;
+  return { tableText: text.slice(toks[r0].start, toks[r1].end), schemaPrefix: r1 > r0 ? text.slice(toks[r0].start, toks[r1 - 1].end) : '' };
 }
 
 export function uniqueUsingIndex(stmt: Statement, report: RuleReport, ctx: RuleContext): Fix[] {
@@ -130,14 +140,9 @@ export function uniqueUsingIndex(stmt: Statement, report: RuleReport, ctx: RuleC
   // IF NOT EXISTS would keep a different index of that name; the constraint would then attach it.
   if (ctx.catalog.index({ schema: table.schema, name: plainName }) || rel?.constraints.has(plainName)) return [];
 
-  // The table as the user wrote it (quoting, schema).
-  const relLoc = stmt.loc(stmt.node?.relation?.location);
-  const r0 = toks.findIndex((t) => t.start === relLoc);
-  if (r0 === -1) return [];
-  let r1 = r0;
-  while (toks[r1 + 1]?.text === '.' && toks[r1 + 2]) r1 += 2;
-  const tableText = ctx.text.slice(toks[r0].start, toks[r1].end);
-  const schemaPrefix = r1 > r0 ? ctx.text.slice(toks[r0].start, toks[r1 - 1].end) : '';
+  const relation = relationText(stmt, toks, ctx.text);
+  if (!relation) return [];
+  const { tableText, schemaPrefix } = relation;
 
   const edits: TextEdit[] = [];
   if (!named) edits.push({ start: toks[k].start, end: toks[k].start, newText: `${kw('CONSTRAINT')} ${name} ` });

@@ -1,3 +1,4 @@
+import { volatileDefaultBackfill } from '../fixes/backfill';
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
 import { columnConstraints, notNullRecipe } from './_columns';
@@ -51,4 +52,5 @@ export default defineRule({
     }
     return out;
   },
+  fix: (stmt, report, ctx) => volatileDefaultBackfill(stmt, report, ctx),
 });
