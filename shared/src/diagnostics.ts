@@ -16,6 +16,7 @@ export const ENGINE_DIAGNOSTICS = {
   psqlVariable: engine('psql-variable', 'warn', 'A psql-style :variable placeholder that the migration runner substitutes before running the file.'),
   missingSemicolon: engine('missing-semicolon', 'warn', 'A statement inside a goose/sql-migrate StatementBegin/End block without its terminating semicolon.'),
   unusedSuppression: { ...engine('unused-suppression', 'warn', 'A pgsafe-ignore comment that suppresses nothing, or names an unknown rule.'), fixable: true },
+  downDoesNotRevert: engine('down-does-not-revert', 'warn', "A migration's own down part does not undo its up part (replayed on the schema model)."),
   unreadableFile: engine('unreadable-file', 'error', 'A file pgsafe cannot read as SQL text: missing, binary, not UTF-8, or too large.'),
 } as const;
 

@@ -4,6 +4,8 @@ import type { Catalog } from './context/catalog';
 import type { LockEffect } from './locks/catalogue';
 import type { DetectedFramework, TransactionPlan } from './project/types';
 import { MigrationWalker } from './context/walker';
+import { schemaFacts } from './context/facts';
+import { checkDown, downMessage } from './context/down-check';
 import type { MigrationInfo, RuleContext } from './context/rule-context';
 import { ENGINE_DIAGNOSTICS, ENGINE_DIAGNOSTIC_LIST, reportSourceNotes, unusedSuppressionFindings } from './diagnostics';
 import { defaultConfig, type PgsafeConfig } from './config/types';
@@ -134,6 +136,10 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
     catalog: options.catalog, framework: options.framework, plan: options.plan, text, migration: options.migration, lockTimeout: config.lockTimeout,
   });
   const info: StatementInfo[] | undefined = options.collectStatementInfo ? [] : undefined;
+  // In-file down section: remember the schema before the up to check the down against it.
+  const downLevel = levelOf(D.downDoesNotRevert, config);
+  const downSection = downLevel && pathDirection !== 'down' && pathDirection !== 'verify' ? split.statements.filter((s) => s.section.direction === 'down') : [];
+  const factsBefore = downSection.length ? schemaFacts(walker.catalog) : undefined;
   const withFixes = options.withFixes !== false;
   for (const stmt of split.statements) {
     if (stmt.error) {
@@ -156,6 +162,11 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
     }
   }
 
+  if (factsBefore && downLevel) {
+    const check = checkDown(factsBefore, walker.catalog, downSection);
+    const marker = downSection[0].section.marker;
+    if (check?.differences.length) push(D.downDoesNotRevert, downLevel, { ...downMessage(check.differences, 'The down section'), start: marker?.start ?? downSection[0].start, end: marker?.end ?? downSection[0].end }, undefined);
+  }
   const sups = collectSuppressions(text, split.statements, split.trailingComments);
   let kept = sups.length ? findings.filter((f) => f.rule === D.unusedSuppression.id || !isSuppressed(sups, f.rule, f.statementIndex)) : findings;
   const unusedLevel = levelOf(D.unusedSuppression, config);

@@ -314,3 +314,18 @@ test('ALTER TABLE … SET SCHEMA moves the table (and its indexes) in the replay
   assert.equal(catalog.relation({ schema: 'app', name: 't' })?.name.schema, 'app');
   assert.equal(catalog.index({ schema: 'app', name: 't_pkey' })?.table.schema, 'app');
 });
+
+test('down-does-not-revert: a golang-migrate down file that leaves the up\'s index behind; a complete one is clean', async () => {
+  const dir = folder({
+    '1_users.up.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text);',
+    '1_users.down.sql': 'DROP TABLE users;',
+    '2_email.up.sql': "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN email SET DEFAULT '';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);",
+    '2_email.down.sql': 'ALTER TABLE users ALTER COLUMN email DROP DEFAULT;',
+  });
+  const { findings } = await lintFolder(dir);
+  const f = findings.filter((x) => x.rule === 'down-does-not-revert');
+  assert.deepEqual(f.map((x) => x.file), ['2_email.up.sql']);
+  assert.match(f[0].message, /Its down file 2_email\.down\.sql does not undo the up migration: replayed on the schema, index public\.users_email_idx on public\.users remains\./);
+  writeFileSync(join(dir, '2_email.down.sql'), 'DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nALTER TABLE users ALTER COLUMN email DROP DEFAULT;');
+  assert.deepEqual((await lintFolder(dir)).findings.filter((x) => x.rule === 'down-does-not-revert'), []);
+});

@@ -230,6 +230,11 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
           if (schema) catalog.dropSchema(schema);
           continue;
         }
+        if (n.removeType === 'OBJECT_TYPE' || n.removeType === 'OBJECT_DOMAIN') {
+          const t = listName(o.TypeName?.names);
+          if (t) catalog.removeType(t);
+          continue;
+        }
         const q = listName(o.List?.items);
         if (!q) continue;
         if (n.removeType === 'OBJECT_INDEX') catalog.removeIndex(q);

@@ -215,6 +215,11 @@ export class Catalog {
     return this.types.get(q.name)?.find((t) => sameName(t.name, q));
   }
 
+  removeType(q: QName): void {
+    const list = this.types.get(q.name);
+    if (list) this.types.set(q.name, list.filter((x) => !sameName(x.name, q)));
+  }
+
   addType(t: TypeInfo): void {
     const list = (this.types.get(t.name.name) ?? []).filter((x) => !sameName(x.name, t.name));
     list.push(t);
@@ -251,6 +256,10 @@ export class Catalog {
   /** Every relation the catalog knows (for comparing the model with a real database). */
   allRelations(): RelationInfo[] {
     return [...this.relations.values()].flat();
+  }
+
+  allTypes(): TypeInfo[] {
+    return [...this.types.values()].flat();
   }
 
   allIndexes(): IndexInfo[] {

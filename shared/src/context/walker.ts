@@ -64,7 +64,7 @@ interface TxState {
 }
 
 /** Statement kinds whose effect on the schema the replay models (or that do not change tables). */
-const MODELLED_KINDS = new Set([
+export const MODELLED_KINDS = new Set([
   'CreateStmt', 'CreateTableAsStmt', 'ViewStmt', 'CreateSeqStmt', 'IndexStmt', 'CreateEnumStmt', 'AlterEnumStmt',
   'CreateFunctionStmt', 'AlterTableStmt', 'RenameStmt', 'DropStmt', 'AlterObjectSchemaStmt', 'CreateTrigStmt', 'CreateSchemaStmt',
   // No change to columns, indexes or constraints:

@@ -5,7 +5,10 @@ import { basename, relative, sep } from 'node:path';
 import { Catalog } from '../context/catalog';
 import { lintTextSync, type LintResult } from '../engine';
 import type { PgsafeConfig } from '../config/types';
-import type { ParseCache } from '../parse/split';
+import { splitStatements, type ParseCache } from '../parse/split';
+import { schemaFacts } from '../context/facts';
+import { checkDown, downMessage } from '../context/down-check';
+import { ENGINE_DIAGNOSTICS } from '../diagnostics';
 import type { ProjectFs } from './fs';
 import { transactionPlan } from './transactions';
 import type { MigrationFile, MigrationSet } from './types';
@@ -72,6 +75,9 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
     }
     const config = opts.configFor(file.path);
     const framework = config.framework !== 'auto' ? config.framework : set.framework;
+    // A down file of its own (golang-migrate, Diesel, …): checked against the up on the schema model.
+    const downText = wanted && file.role === 'up' && file.pair && (config.rules['down-does-not-revert'] ?? 'warn') !== 'off' ? opts.fs.readText(file.pair) : undefined;
+    const factsBefore = downText !== undefined ? schemaFacts(catalog) : undefined;
     const result = lintTextSync(text, {
       path: file.path,
       config,
@@ -84,6 +90,16 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
       migration: { root: set.root, framework, files: set.files },
       withFixes: opts.withFixes,
     });
+    if (factsBefore && downText !== undefined && file.pair) {
+      const check = checkDown(factsBefore, catalog, splitStatements(downText, 'down').statements);
+      if (check?.differences.length && !/pgsafe-ignore-file(\s*$|\s+[^\n]*down-does-not-revert)/m.test(text)) {
+        const meta = ENGINE_DIAGNOSTICS.downDoesNotRevert;
+        result.findings.push({
+          rule: meta.id, severity: config.rules[meta.id] === 'error' ? 'error' : 'warning', ...downMessage(check.differences, `Its down file ${basename(file.pair)}`),
+          start: 0, end: 0, docs: meta.docs, related: [], fixes: [],
+        });
+      }
+    }
     if (file.role === 'up' || file.role === 'repeatable') catalog.settle(isDeployed(set, file, config, opts.changed));
     if (wanted) out.push({ file, text, result });
   }

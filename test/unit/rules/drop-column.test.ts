@@ -38,5 +38,5 @@ test('drop-column: inside a goose transaction, and suppressible', async () => {
 });
 
 test('drop-column: down sections are not checked', async () => {
-  assert.deepEqual(await rulesFired(`-- +goose Up\nCREATE TABLE t (a int);\n-- +goose Down\nALTER TABLE users DROP COLUMN legacy;\n`), []);
+  assert.deepEqual(await rulesFired(`-- +goose Up\nCREATE TABLE t (a int);\n-- +goose Down\nDROP TABLE t;\nALTER TABLE users DROP COLUMN legacy;\n`), []);
 });
