@@ -32,7 +32,7 @@ const PGLITE_CONTRIB = new Set([
 export function requestedExtensions(texts: Iterable<string>): string[] {
   const out = new Set<string>();
   for (const t of texts) {
-    for (const m of t.matchAll(/create\s+extension\s+(?:if\s+not\s+exists\s+)?("?)([\w-]+)\1/gi)) out.add(m[2].toLowerCase());
+    for (const m of t.replace(/--[^\n]*/g, '').matchAll(/create\s+extension\s+(?:if\s+not\s+exists\s+)?("?)([\w-]+)\1/gi)) out.add(m[2].toLowerCase());
   }
   return [...out];
 }
