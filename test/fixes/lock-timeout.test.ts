@@ -53,7 +53,8 @@ test('pgsafe check --fix applies safe fixes only and lists the others; --fix=all
   assert.match(safe.stderr, /applied 1 fix in 1 file\./);
   assert.match(safe.stderr, /00002_x\.sql:4 {2}Use CREATE INDEX CONCURRENTLY IF NOT EXISTS in a new migration 00003_create_orders_status_idx\.sql/);
   assert.equal(readFolder(dir)['00002_x.sql'], "-- +goose Up\nSET LOCAL lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_status_idx ON orders (status);\n-- +goose Down\nALTER TABLE orders DROP COLUMN note;\n");
-  assert.deepEqual(JSON.parse(safe.stdout).map((f: any) => f.rule).sort(), ['require-concurrent-index-creation', 'statements-after-access-exclusive']);
+  // The fixture's down section forgets the index: reported until the index moves to its own migration.
+  assert.deepEqual(JSON.parse(safe.stdout).map((f: any) => f.rule).sort(), ['down-does-not-revert', 'require-concurrent-index-creation', 'statements-after-access-exclusive']);
   const all = spawnSync(process.execPath, [CLI, 'check', '--fix=all', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });
   assert.equal(all.status, 0, all.stderr);
   assert.deepEqual(JSON.parse(all.stdout), []);

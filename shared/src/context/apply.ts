@@ -318,6 +318,8 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       case 'AT_DropNotNull': {
         const col = rel.columns.get(cmd.name);
         if (col) col.notNull = false;
+        // PostgreSQL 18 keeps NOT NULL as a named constraint; DROP NOT NULL removes it.
+        for (const [name, k] of rel.constraints) if (k.type === 'notnull' && (k.columns?.includes(cmd.name) || k.notNullColumn === cmd.name)) rel.constraints.delete(name);
         break;
       }
       case 'AT_ColumnDefault': {
