@@ -12,7 +12,7 @@ export default defineRule({
     defaultLevel: 'error',
     description: 'ADD COLUMN … NOT NULL without a DEFAULT fails as soon as the table has a row.',
     docs: docsUrl('add-column-not-null-without-default'),
-    fixable: true,
+    fixable: false,
   },
   statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
