@@ -80,7 +80,7 @@ test('golang-migrate (a file is one query): two new migrations, the index alone 
       '000003_create_users_pkey.up.sql': '-- Moved here from 000002_pk.up.sql by pgsafe: it cannot run inside a transaction; 000004_add_users_pkey.up.sql follows.\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_pkey ON app.users (id);\n',
       '000003_create_users_pkey.down.sql': 'DROP INDEX CONCURRENTLY IF EXISTS app.users_pkey;\n',
       '000004_add_users_pkey.up.sql': "-- Moved here from 000002_pk.up.sql by pgsafe: it needs 000003_create_users_pkey.up.sql, which runs without a transaction.\nSET LOCAL lock_timeout = '5s';\nALTER TABLE app.users ADD CONSTRAINT users_pkey PRIMARY KEY USING INDEX users_pkey;\n",
-      '000004_add_users_pkey.down.sql': 'ALTER TABLE app.users DROP CONSTRAINT IF EXISTS users_pkey;\n',
+      '000004_add_users_pkey.down.sql': 'ALTER TABLE app.users DROP CONSTRAINT IF EXISTS users_pkey;\nCREATE UNIQUE INDEX IF NOT EXISTS users_pkey ON app.users (id);\n',
     },
   });
   assert.equal(await constraintDef('app.users', 'users_pkey'), 'PRIMARY KEY (id)');
@@ -97,7 +97,7 @@ test('dbmate (a section is one query): two new migrations, the index alone in a 
     expect: {
       '20240102000000_email.sql': "-- migrate:up\nSET LOCAL lock_timeout = '5s';\n\n-- migrate:down\nALTER TABLE users DROP CONSTRAINT users_email_key;\n",
       '20240102000001_create_users_email_key.sql': '-- migrate:up transaction:false\n-- Moved here from 20240102000000_email.sql by pgsafe: it cannot run inside a transaction; 20240102000002_add_users_email_key.sql follows.\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);\n\n-- migrate:down\nDROP INDEX CONCURRENTLY IF EXISTS users_email_key;\n',
-      '20240102000002_add_users_email_key.sql': "-- migrate:up\n-- Moved here from 20240102000000_email.sql by pgsafe: it needs 20240102000001_create_users_email_key.sql, which runs without a transaction.\nSET LOCAL lock_timeout = '5s';\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;\n\n-- migrate:down\nALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_key;\n",
+      '20240102000002_add_users_email_key.sql': "-- migrate:up\n-- Moved here from 20240102000000_email.sql by pgsafe: it needs 20240102000001_create_users_email_key.sql, which runs without a transaction.\nSET LOCAL lock_timeout = '5s';\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;\n\n-- migrate:down\nALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_key;\nCREATE UNIQUE INDEX IF NOT EXISTS users_email_key ON users (email);\n",
     },
   });
 });

@@ -143,6 +143,8 @@ export interface Preparation {
   prep: string;
   /** What undoes `prep`. */
   prepDown: string;
+  /** What undoes the statement when `prep` ran in an earlier migration (which stays applied). */
+  splitDown?: string;
   /** Relation the statement changes: the move to a later migration is refused when later statements use it. */
   relation: string;
   slug: string;
@@ -260,7 +262,7 @@ function moveWithPreparation(stmt: Statement, ctx: RuleContext, p: Preparation):
   // sqlx runs a migration in a transaction unless its first line says otherwise.
   const noTx = m.framework === 'sqlx' ? '-- no-transaction\n' : '';
   const prepFiles = newMigrationFiles(first, p.prep, p.prepDown, `${noTx}-- Moved here from ${from} by pgsafe: it cannot run inside a transaction; ${basename(second.up)} follows.\n`);
-  const stmtFiles = newMigrationFiles(second, `${timeout(true)}${moved}`, p.down, `-- Moved here from ${from} by pgsafe: it needs ${basename(first.up)}, which runs without a transaction.\n`, true);
+  const stmtFiles = newMigrationFiles(second, `${timeout(true)}${moved}`, p.splitDown ?? p.down, `-- Moved here from ${from} by pgsafe: it needs ${basename(first.up)}, which runs without a transaction.\n`, true);
   const flyway = m.framework === 'flyway' ? ' (deploy with flyway.postgresql.transactional.lock=false)' : '';
   return { title: `${p.title} in new migrations ${basename(first.up)} and ${basename(second.up)}${flyway}`, edits: [removal], newFiles: withNl([...prepFiles, ...stmtFiles]), preferred: true };
 }

@@ -147,13 +147,17 @@ export function uniqueUsingIndex(stmt: Statement, report: RuleReport, ctx: RuleC
   const edits: TextEdit[] = [];
   if (!named) edits.push({ start: toks[k].start, end: toks[k].start, newText: `${kw('CONSTRAINT')} ${name} ` });
   edits.push({ start: toks[kwEnd].end, end: toks[last].end, newText: ` ${kw('USING INDEX')} ${name}` });
-  const prep = `${kw('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS')} ${name} ${kw('ON')} ${tableText} (${colText})${includeText ? ` ${includeText}` : ''}${nulls ? ` ${nulls}` : ''};`;
+  const indexDef = `${name} ${kw('ON')} ${tableText} (${colText})${includeText ? ` ${includeText}` : ''}${nulls ? ` ${nulls}` : ''};`;
+  const prep = `${kw('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS')} ${indexDef}`;
+  const down = `${kw('ALTER TABLE')} ${tableText} ${kw('DROP CONSTRAINT IF EXISTS')} ${name};`;
   const kind = pk ? 'primary key' : 'unique constraint';
   const fix = prepareOutsideTransaction(stmt, ctx, {
     title: `Build the ${kind}'s index with CREATE UNIQUE INDEX CONCURRENTLY first, then add the constraint USING INDEX`,
     rewrite: edits,
     sql: rewriteSource(ctx.text, stmt, edits),
-    down: `${kw('ALTER TABLE')} ${tableText} ${kw('DROP CONSTRAINT IF EXISTS')} ${name};`,
+    down,
+    // Dropping the constraint drops its index, which the earlier migration built: build it again.
+    splitDown: `${down}\n${kw('CREATE UNIQUE INDEX IF NOT EXISTS')} ${indexDef}`,
     prep,
     prepDown: `${kw('DROP INDEX CONCURRENTLY IF EXISTS')} ${schemaPrefix}${name};`,
     relation: table.name,
