@@ -146,3 +146,21 @@ test('the harness itself: CONCURRENTLY left inside goose\'s transaction does not
   await db.exec('DROP SCHEMA IF EXISTS fixcase CASCADE; CREATE SCHEMA fixcase; SET search_path TO fixcase;');
   await assert.rejects(applyUp(db, dir), /00002_index\.sql does not apply: CREATE INDEX CONCURRENTLY cannot run inside a transaction block/);
 });
+
+test('a moved statement takes its comments along; sqlx files that must run without a transaction start with -- no-transaction', async () => {
+  await check({
+    name: 'sqlx', rule: 'require-concurrent-index-creation', file: '2_status.up.sql',
+    files: {
+      'Cargo.toml': '[package]\nname = "app"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["postgres"] }\n',
+      '1_orders.up.sql': `${TABLE}\n`, '1_orders.down.sql': 'DROP TABLE orders;\n',
+      '2_status.up.sql': "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\n-- speeds up the status filter\nCREATE INDEX orders_status_idx ON orders (status);\n",
+      '2_status.down.sql': 'ALTER TABLE orders DROP COLUMN note;\n',
+    },
+    title: 'Use CREATE INDEX CONCURRENTLY IF NOT EXISTS in a new migration 3_create_orders_status_idx.up.sql',
+    expect: {
+      '2_status.up.sql': "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;\n",
+      '3_create_orders_status_idx.up.sql': '-- no-transaction\n-- Moved here from 2_status.up.sql by pgsafe: it cannot run inside a transaction.\n-- speeds up the status filter\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n',
+      '3_create_orders_status_idx.down.sql': 'DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;\n',
+    },
+  });
+});

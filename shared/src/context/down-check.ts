@@ -3,7 +3,7 @@
 // one the replay models (otherwise the model cannot know what the down does).
 import { applyStatement } from './apply';
 import type { Catalog } from './catalog';
-import { factsDiff, schemaFacts } from './facts';
+import { factsDiff, schemaFacts, type SchemaFacts } from './facts';
 import { MODELLED_KINDS } from './walker';
 import type { Statement } from '../parse/statement';
 
@@ -13,7 +13,7 @@ export interface DownCheck {
 }
 
 /** `before`: facts before the up; `afterUp`: the catalog after it (not changed). */
-export function checkDown(before: Set<string>, afterUp: Catalog, down: readonly Statement[]): DownCheck | undefined {
+export function checkDown(before: SchemaFacts, afterUp: Catalog, down: readonly Statement[]): DownCheck | undefined {
   const parsed = down.filter((s) => !s.error);
   if (parsed.length === 0 || parsed.length !== down.length) return undefined; // empty, or syntax errors (reported as such)
   if (parsed.some((s) => !MODELLED_KINDS.has(s.kind) || s.kind === 'DoStmt' || s.hasPlaceholders)) return undefined;

@@ -8,6 +8,8 @@ export interface NewMigration {
   up: string;
   /** Path of its down migration, for frameworks that keep downs in separate files. */
   down?: string;
+  /** First line of an up file that must run without the runner's transaction (sqlx). */
+  noTxHeader?: string;
   /** Up and down in one file (goose, dbmate, sql-migrate): the section markers to write. */
   markers?: { up: string; down: string; upNoTransaction: string };
 }
@@ -33,7 +35,7 @@ export function newMigration(m: MigrationInfo, slug: string): NewMigration | und
     case 'node-pg-migrate': {
       const v = nextVersion(names.map((n) => /^(\d+)_/.exec(n)?.[1] ?? ''));
       if (!v) return undefined;
-      return { up: join(dir, `${v}_${slug}.up.sql`), down: join(dir, `${v}_${slug}.down.sql`) };
+      return { up: join(dir, `${v}_${slug}.up.sql`), down: join(dir, `${v}_${slug}.down.sql`), noTxHeader: m.framework === 'sqlx' ? '-- no-transaction\n' : undefined };
     }
     case 'flyway': {
       const majors = names.map((n) => /^V(\d+)/.exec(n)?.[1] ?? '');
@@ -73,7 +75,7 @@ export function newMigrationFiles(n: NewMigration, upSql: string, downSql: strin
   if (n.markers) {
     return [{ path: n.up, content: `${transactional ? n.markers.up : n.markers.upNoTransaction}\n${header}${upSql}\n\n${n.markers.down}\n${downSql}\n` }];
   }
-  const files = [{ path: n.up, content: `${header}${upSql}\n` }];
+  const files = [{ path: n.up, content: `${!transactional && n.noTxHeader ? n.noTxHeader : ''}${header}${upSql}\n` }];
   if (n.down) files.push({ path: n.down, content: `${downSql}\n` });
   return files;
 }

@@ -51,7 +51,8 @@ export function outsideTransaction(stmt: Statement, ctx: RuleContext, r: Relocat
     return { title: r.title, edits: r.rewrite, preferred: true };
   }
 
-  if (tx.source === 'begin' && tx.begin) {
+  // Splitting the file's BEGIN … COMMIT helps only when the runner sends statements one by one.
+  if (tx.source === 'begin' && tx.begin && sentStatementByStatement(ctx)) {
     const commit = ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
     const edits: TextEdit[] = [...r.rewrite];
     if (tx.earlier.length === 0) edits.push({ ...removalRange(text, tx.begin), newText: '' });
@@ -89,11 +90,13 @@ function moveToNewMigration(stmt: Statement, ctx: RuleContext, r: Relocation): F
   const target = m && newMigration(m, r.slug);
   if (!target) return undefined;
   const header = `-- Moved here from ${basename(ctx.path)} by pgsafe: it cannot run inside a transaction.${nl}`;
-  const files = newMigrationFiles(target, r.sql, r.down, header).map((f) => ({ path: f.path, content: nl === '\n' ? f.content : f.content.replace(/\n/g, nl) }));
+  // The comments that belong to the statement move with it.
+  const { range, source } = statementWithComments(text, stmt);
+  const files = newMigrationFiles(target, source + r.sql, r.down, header).map((f) => ({ path: f.path, content: nl === '\n' ? f.content : f.content.replace(/\n/g, nl) }));
   const flyway = m!.framework === 'flyway' ? ' (deploy with flyway.postgresql.transactional.lock=false)' : '';
   return {
     title: `${r.title} in a new migration ${basename(target.up)}${flyway}`,
-    edits: [{ ...removalRange(text, stmt, true), newText: '' }],
+    edits: [{ ...range, newText: '' }],
     newFiles: files,
     preferred: true,
   };
@@ -178,9 +181,38 @@ function statementWithComments(text: string, stmt: Statement): { range: { start:
 }
 
 /** Is the relation used by a statement after `stmt` in its section (it would then run before the moved statement)? */
+/** Per file: for each section, the last statement index that names each relation (and the last unparsed one). */
+const lastUse = new WeakMap<readonly Statement[], Map<unknown, { byName: Map<string, number>; unparsed: number }>>();
+
+function collectRelnames(node: unknown, out: Set<string>): void {
+  if (Array.isArray(node)) for (const x of node) collectRelnames(x, out);
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'relname' && typeof v === 'string') out.add(v);
+      else if (v && typeof v === 'object') collectRelnames(v, out);
+    }
+  }
+}
+
 function usedLater(ctx: RuleContext, stmt: Statement, relation: string): boolean {
-  const key = JSON.stringify(relation);
-  return ctx.statements.some((s) => s.index > stmt.index && s.section === stmt.section && (s.error || !s.node || JSON.stringify(s.node).includes(`"relname":${key}`)));
+  let bySection = lastUse.get(ctx.statements);
+  if (!bySection) {
+    bySection = new Map();
+    for (const s of ctx.statements) {
+      let e = bySection.get(s.section);
+      if (!e) bySection.set(s.section, (e = { byName: new Map(), unparsed: -1 }));
+      if (s.error || !s.node) {
+        e.unparsed = s.index;
+        continue;
+      }
+      const names = new Set<string>();
+      collectRelnames(s.node, names);
+      for (const n of names) e.byName.set(n, s.index);
+    }
+    lastUse.set(ctx.statements, bySection);
+  }
+  const e = bySection.get(stmt.section);
+  return !!e && ((e.byName.get(relation) ?? -1) > stmt.index || e.unparsed > stmt.index);
 }
 
 /**
