@@ -4,8 +4,7 @@ import type { Catalog } from './context/catalog';
 import type { LockEffect } from './locks/catalogue';
 import type { DetectedFramework, TransactionPlan } from './project/types';
 import { MigrationWalker } from './context/walker';
-import { schemaFacts } from './context/facts';
-import { checkDown, downMessage } from './context/down-check';
+import { checkDown, downMessage, probeBefore } from './context/down-check';
 import type { MigrationInfo, RuleContext } from './context/rule-context';
 import { ENGINE_DIAGNOSTICS, ENGINE_DIAGNOSTIC_LIST, reportSourceNotes, unusedSuppressionFindings } from './diagnostics';
 import { defaultConfig, type PgsafeConfig } from './config/types';
@@ -139,7 +138,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   // In-file down section: remember the schema before the up to check the down against it.
   const downLevel = levelOf(D.downDoesNotRevert, config);
   const downSection = downLevel && pathDirection !== 'down' && pathDirection !== 'verify' ? split.statements.filter((s) => s.section.direction === 'down') : [];
-  const factsBefore = downSection.length ? schemaFacts(walker.catalog) : undefined;
+  const factsBefore = downSection.length ? probeBefore(walker.catalog, split.statements.filter((s) => s.section.direction === 'up'), downSection) : undefined;
   const withFixes = options.withFixes !== false;
   for (const stmt of split.statements) {
     if (stmt.error) {

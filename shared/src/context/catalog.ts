@@ -127,6 +127,16 @@ export class Catalog {
     for (const c of r.constraints.values()) if (c.type === 'foreign' && c.references) this.link(c.references, r);
   }
 
+  /** A copy holding only the relations with these names, their indexes, and every type. */
+  subset(names: ReadonlySet<string>): Catalog {
+    const c = new Catalog();
+    for (const r of this.allRelations()) if (names.has(r.name.name)) c.addRelation(structuredClone(r));
+    for (const i of this.allIndexes()) if (names.has(i.table.name)) c.addIndex(structuredClone(i));
+    for (const t of this.allTypes()) c.addType(structuredClone(t));
+    for (const sc of this.schemas) c.schemas.add(sc);
+    return c;
+  }
+
   removeRelation(q: QName): RelationInfo | undefined {
     const list = this.relations.get(q.name);
     if (!list) return undefined;

@@ -6,8 +6,7 @@ import { Catalog } from '../context/catalog';
 import { lintTextSync, type LintResult } from '../engine';
 import type { PgsafeConfig } from '../config/types';
 import { splitStatements, type ParseCache } from '../parse/split';
-import { schemaFacts } from '../context/facts';
-import { checkDown, downMessage } from '../context/down-check';
+import { checkDown, downMessage, probeBefore } from '../context/down-check';
 import { ENGINE_DIAGNOSTICS } from '../diagnostics';
 import type { ProjectFs } from './fs';
 import { transactionPlan } from './transactions';
@@ -77,7 +76,8 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
     const framework = config.framework !== 'auto' ? config.framework : set.framework;
     // A down file of its own (golang-migrate, Diesel, …): checked against the up on the schema model.
     const downText = wanted && file.role === 'up' && file.pair && (config.rules['down-does-not-revert'] ?? 'warn') !== 'off' ? opts.fs.readText(file.pair) : undefined;
-    const factsBefore = downText !== undefined ? schemaFacts(catalog) : undefined;
+    const downStatements = downText !== undefined ? splitStatements(downText, 'down').statements : [];
+    const factsBefore = downText !== undefined && text !== undefined ? probeBefore(catalog, splitStatements(text, 'up').statements, downStatements) : undefined;
     const result = lintTextSync(text, {
       path: file.path,
       config,
@@ -91,7 +91,7 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
       withFixes: opts.withFixes,
     });
     if (factsBefore && downText !== undefined && file.pair) {
-      const check = checkDown(factsBefore, catalog, splitStatements(downText, 'down').statements);
+      const check = checkDown(factsBefore, catalog, downStatements);
       if (check?.differences.length && !/pgsafe-ignore-file(\s*$|\s+[^\n]*down-does-not-revert)/m.test(text)) {
         const meta = ENGINE_DIAGNOSTICS.downDoesNotRevert;
         result.findings.push({
