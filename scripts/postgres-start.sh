@@ -9,9 +9,9 @@ fi
 ver=$(pg_lsclusters -h | awk 'NR==1{print $1}')
 if [ -z "$ver" ]; then
   ver=$(ls /usr/lib/postgresql | sort -n | tail -1)
-  pg_createcluster "$ver" main >/dev/null
+  pg_createcluster "$ver" main >/dev/null 2>&1
 fi
-pg_ctlcluster "$ver" main start 2>/dev/null || true
+pg_ctlcluster "$ver" main start >/dev/null 2>&1 || true
 for i in $(seq 1 30); do
   if su postgres -c "psql -qAt -c 'select 1'" >/dev/null 2>&1; then break; fi
   sleep 1
