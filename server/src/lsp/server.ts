@@ -157,8 +157,10 @@ export function startServer(connection: Connection): void {
     fixTimer = setTimeout(guard('preparing fixes', undefined, () => {
       fixTimer = undefined;
       const doc = workspace.docs.get(uri);
-      if (doc && doc.version === version && pending.size === 0) lintWithFixes(doc);
-    }), 150);
+      // Large files: computed on the code action instead, so the next keystroke never waits behind them.
+      const statements = workspace.cached(uri)?.result.split.statements.length ?? 0;
+      if (doc && doc.version === version && pending.size === 0 && statements <= 1000) lintWithFixes(doc);
+    }), 400);
   }
 
   function diagnosticsFor(doc: LspDocument): Diagnostic[] {
