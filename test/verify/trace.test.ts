@@ -27,8 +27,6 @@ const KNOWN_DISAGREEMENTS: Record<string, string[]> = {
   TRUNCATE: ['lab.plain: catalogue says no rewrite, database did rewrite'],
   // The validation query joins the referenced table too (ADD FOREIGN KEY is catalogued with both scans).
   'VALIDATE CONSTRAINT (FOREIGN KEY)': ['lab.parent: catalogue says no scan, database did scan'],
-  // REINDEX TABLE rebuilds the indexes only; the table keeps its relfilenode.
-  'REINDEX TABLE': ['lab.t: catalogue says rewrite, database did no rewrite'],
 };
 
 function strongestBy(o: Observation, kinds: (k: string) => boolean): Record<string, LockMode> {

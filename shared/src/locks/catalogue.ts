@@ -64,7 +64,8 @@ export function lockEffects(stmt: Statement, opts: LockOptions): LockEffect[] {
           ? effect(table ?? target, SUE, 'REINDEX CONCURRENTLY', { role: table ? 'target' : 'index', scan: true })
           : [...effect(table, 'SHARE', 'REINDEX', { scan: true }), ...effect(target, AE, 'REINDEX', { role: 'index', rewrite: true })];
       }
-      return effect(target, conc ? SUE : 'SHARE', conc ? 'REINDEX CONCURRENTLY' : 'REINDEX', { scan: true, rewrite: !conc });
+      // REINDEX TABLE rebuilds the table's indexes (reading the table); the table itself keeps its file.
+      return effect(target, conc ? SUE : 'SHARE', conc ? 'REINDEX CONCURRENTLY' : 'REINDEX', { scan: true });
     }
     case 'RefreshMatViewStmt':
       return effect(rangeVarName(n.relation), n.concurrent ? 'EXCLUSIVE' : AE, n.concurrent ? 'REFRESH MATERIALIZED VIEW CONCURRENTLY' : 'REFRESH MATERIALIZED VIEW', { rewrite: !n.concurrent, scan: true });
