@@ -2,20 +2,13 @@
 // backfill (keyed batches, FOR UPDATE SKIP LOCKED, progress notices, COMMIT and a pause between
 // batches) run alone outside the DDL transaction. Golden outputs, then: parses, finding gone with
 // no new one, applies on PGlite — with rows in the table, which the backfill fills.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
+import { useDatabases } from '../helpers/databases';
 import { checkFix, folder, lintDir, type FixCase } from '../helpers/fixes';
 
-let db: PGlite;
-before(async () => {
-  db = new PGlite();
-  await db.query('SELECT 1');
-});
-after(async () => {
-  await db.close();
-});
-const check = (c: FixCase) => checkFix(db, c);
+const dbs = useDatabases();
+const check = (c: FixCase) => checkFix(dbs(), c);
 const ORDERS = 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\nINSERT INTO orders SELECT g, g FROM generate_series(1, 2500) g;';
 const TITLE = 'Add the column without the volatile default, SET DEFAULT for new rows, then backfill existing rows in committed batches outside the transaction';
 
@@ -44,7 +37,7 @@ END
 $backfill$;`;
 
 async function nulls(sql: string): Promise<number> {
-  return Number((await db.query<{ n: string }>(sql)).rows[0].n);
+  return Number((await dbs()[0].query<{ n: string }>(sql)).rows[0].n);
 }
 
 test('goose, in the runner\'s transaction: SET DEFAULT stays with the ADD COLUMN, the backfill goes to a new NO TRANSACTION migration in a StatementBegin/End block', async () => {

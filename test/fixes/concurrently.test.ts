@@ -1,17 +1,11 @@
 // CONCURRENTLY forms one keyword away (REINDEX, REFRESH MATERIALIZED VIEW, DETACH PARTITION) and
 // CONCURRENTLY statements that only need to leave their transaction.
-import { test, before, after } from 'node:test';
-import { openDatabases, type TestDb } from '../helpers/databases';
+import { test } from 'node:test';
+import { useDatabases } from '../helpers/databases';
 import { checkFix, type FixCase } from '../helpers/fixes';
 
-let dbs: TestDb[];
-before(async () => {
-  dbs = await openDatabases();
-});
-after(async () => {
-  for (const d of dbs) await d.close();
-});
-const check = (c: FixCase) => checkFix(dbs, c);
+const dbs = useDatabases();
+const check = (c: FixCase) => checkFix(dbs(), c);
 const TABLE = 'CREATE TABLE orders (id bigint PRIMARY KEY, status text);\nCREATE INDEX orders_status_idx ON orders (status);';
 
 test('REINDEX INDEX in goose\'s transaction → REINDEX INDEX CONCURRENTLY, migration without a transaction', async () => {

@@ -1,23 +1,15 @@
 // Recipe 1: CREATE / DROP INDEX → CONCURRENTLY, out of the transaction the way each framework
 // needs. Golden outputs, then: parses, finding gone with no new hazard, applies on PGlite.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openDatabases, type TestDb } from '../helpers/databases';
+import { useDatabases } from '../helpers/databases';
 import { applyUp, checkFix, folder, type FixCase } from '../helpers/fixes';
 
-let dbs: TestDb[];
-let db: TestDb;
-before(async () => {
-  dbs = await openDatabases();
-  db = dbs[0];
-});
-after(async () => {
-  for (const d of dbs) await d.close();
-});
+const dbs = useDatabases();
 
 const TABLE = 'CREATE TABLE orders (id bigint PRIMARY KEY, status text, total numeric);';
 
-const check = (c: FixCase) => checkFix(dbs, c);
+const check = (c: FixCase) => checkFix(dbs(), c);
 
 test('plain file, statement by statement: CONCURRENTLY IF NOT EXISTS in place, the user\'s case kept', async () => {
   await check({
@@ -143,8 +135,8 @@ test('the harness itself: CONCURRENTLY left inside goose\'s transaction does not
     '00001_orders.sql': `-- +goose Up\n${TABLE}\n-- +goose Down\nDROP TABLE orders;\n`,
     '00002_index.sql': '-- +goose Up\nCREATE INDEX CONCURRENTLY orders_status_idx ON orders (status);\n-- +goose Down\nDROP INDEX orders_status_idx;\n',
   });
-  await db.exec('DROP SCHEMA IF EXISTS fixcase CASCADE; CREATE SCHEMA fixcase; SET search_path TO fixcase;');
-  await assert.rejects(applyUp(db, dir), /00002_index\.sql does not apply: CREATE INDEX CONCURRENTLY cannot run inside a transaction block/);
+  await dbs()[0].exec('DROP SCHEMA IF EXISTS fixcase CASCADE; CREATE SCHEMA fixcase; SET search_path TO fixcase;');
+  await assert.rejects(applyUp(dbs()[0], dir), /00002_index\.sql does not apply: CREATE INDEX CONCURRENTLY cannot run inside a transaction block/);
 });
 
 test('a moved statement takes its comments along; sqlx files that must run without a transaction start with -- no-transaction', async () => {

@@ -1,20 +1,13 @@
 // Recipe 10: DROP COLUMN / DROP TABLE → an IRREVERSIBLE header above the statement (affected
 // objects from the replayed schema, backup command, rollback plan), which the drop rules accept as
 // the acknowledgement. Golden outputs, then: parses, finding gone with no new one, applies on PGlite.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
+import { useDatabases } from '../helpers/databases';
 import { checkFix, folder, lintDir, type FixCase } from '../helpers/fixes';
 
-let db: PGlite;
-before(async () => {
-  db = new PGlite();
-  await db.query('SELECT 1');
-});
-after(async () => {
-  await db.close();
-});
-const check = (c: FixCase) => checkFix(db, c);
+const dbs = useDatabases();
+const check = (c: FixCase) => checkFix(dbs(), c);
 
 const USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, legacy_name varchar(100) NOT NULL DEFAULT '', note text);\nCREATE INDEX users_legacy_idx ON users (legacy_name);\nCREATE VIEW names AS SELECT id, legacy_name FROM users;";
 
@@ -44,7 +37,7 @@ test('goose, DROP COLUMN … CASCADE in the runner\'s transaction: the header na
         + 'ALTER TABLE users DROP COLUMN legacy_name CASCADE;\n\n-- +goose Down\nALTER TABLE users ADD COLUMN legacy_name varchar(100);\n',
     },
   });
-  const { rows } = await db.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'legacy_name'");
+  const { rows } = await dbs()[0].query("SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'legacy_name'");
   assert.equal(rows.length, 0, 'the column is dropped on the database');
 });
 
@@ -85,7 +78,7 @@ test('golang-migrate, DROP TABLE of two tables after another statement on the sa
 const PLAN = '%syntax-version=1.0.0\n%project=shop\n\ntables 2024-01-01T00:00:00Z Ann <ann@example.com> # tables\ndrop 2024-01-02T00:00:00Z Ann <ann@example.com> # drop\n';
 
 test('sqitch, an indented DROP TABLE … CASCADE inside BEGIN … COMMIT: the header keeps the indentation and names the foreign key of the other table', async () => {
-  await db.exec('DROP SCHEMA IF EXISTS shop CASCADE');
+  for (const d of dbs()) await d.exec('DROP SCHEMA IF EXISTS shop CASCADE');
   await check({
     name: 'sqitch-table', rule: 'drop-table', file: 'deploy/drop.sql',
     files: {

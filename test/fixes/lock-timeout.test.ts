@@ -1,19 +1,13 @@
 // Recipe 8: lock_timeout before the first traffic-blocking lock.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { openDatabases, type TestDb } from '../helpers/databases';
+import { useDatabases } from '../helpers/databases';
 import { checkFix, folder, readFolder, type FixCase } from '../helpers/fixes';
 
-let dbs: TestDb[];
-before(async () => {
-  dbs = await openDatabases();
-});
-after(async () => {
-  for (const d of dbs) await d.close();
-});
-const check = (c: FixCase) => checkFix(dbs, c);
+const dbs = useDatabases();
+const check = (c: FixCase) => checkFix(dbs(), c);
 const TABLE = 'CREATE TABLE orders (id bigint PRIMARY KEY, status text, total numeric);';
 
 test('in the runner\'s transaction: SET LOCAL before the statement, with its indentation', async () => {

@@ -1,16 +1,10 @@
 // Recipe 2: FOREIGN KEY / CHECK → NOT VALID, then VALIDATE in a separate transaction.
-import { test, before, after } from 'node:test';
-import { openDatabases, type TestDb } from '../helpers/databases';
+import { test } from 'node:test';
+import { useDatabases } from '../helpers/databases';
 import { checkFix, type FixCase } from '../helpers/fixes';
 
-let dbs: TestDb[];
-before(async () => {
-  dbs = await openDatabases();
-});
-after(async () => {
-  for (const d of dbs) await d.close();
-});
-const check = (c: FixCase) => checkFix(dbs, c);
+const dbs = useDatabases();
+const check = (c: FixCase) => checkFix(dbs(), c);
 const TABLES = 'CREATE TABLE accounts (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, account_id bigint, total numeric);';
 
 test('statement by statement: NOT VALID, and VALIDATE right after (its own transaction)', async () => {

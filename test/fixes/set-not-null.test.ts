@@ -1,19 +1,11 @@
 // Recipe 3: SET NOT NULL without the long ACCESS EXCLUSIVE scan, per PostgreSQL version.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openDatabases, type TestDb } from '../helpers/databases';
+import { useDatabases } from '../helpers/databases';
 import { checkFix, folder, lintDir, type FixCase } from '../helpers/fixes';
 
-let dbs: TestDb[];
-let db: TestDb;
-before(async () => {
-  dbs = await openDatabases();
-  db = dbs[0];
-});
-after(async () => {
-  for (const d of dbs) await d.close();
-});
-const check = (c: FixCase) => checkFix(dbs, c);
+const dbs = useDatabases();
+const check = (c: FixCase) => checkFix(dbs(), c);
 const TABLE = 'CREATE TABLE users (id bigint PRIMARY KEY, email text);';
 
 test('PostgreSQL 18, in goose\'s transaction: NOT NULL … NOT VALID here, VALIDATE in a new migration', async () => {
@@ -29,7 +21,7 @@ test('PostgreSQL 18, in goose\'s transaction: NOT NULL … NOT VALID here, VALID
       '00003_not_null_users_email.sql': '-- +goose Up\n-- Follows 00002_email.sql (pgsafe): it must run in a separate transaction.\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\n\n-- +goose Down\n-- Nothing to undo.\n',
     },
   });
-  const [row] = (await db.query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email'")).rows;
+  const [row] = (await dbs()[0].query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email'")).rows;
   assert.equal(row.attnotnull, true, 'the column is NOT NULL in the database after the fixed migrations');
 });
 
@@ -45,7 +37,7 @@ test('PostgreSQL 15, statement by statement: CHECK NOT VALID, then VALIDATE, SET
       '00002_email.sql': "-- +goose NO TRANSACTION\n-- +goose Up\nSET lock_timeout = '5s';\nalter table users add constraint users_email_not_null check (email is not null) not valid;\nalter table users validate constraint users_email_not_null;\nalter table users alter column email set not null;\nalter table users drop constraint users_email_not_null;\n",
     },
   });
-  const [row] = (await db.query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email'")).rows;
+  const [row] = (await dbs()[0].query("SELECT attnotnull FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email'")).rows;
   assert.equal(row.attnotnull, true);
 });
 

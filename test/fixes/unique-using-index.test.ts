@@ -1,25 +1,18 @@
 // Recipe 4: ADD UNIQUE / PRIMARY KEY → CREATE UNIQUE INDEX CONCURRENTLY (outside any transaction),
 // then ADD CONSTRAINT … USING INDEX. Golden outputs, then: parses, finding gone with no new hazard,
 // applies on PGlite, and the constraint exists with the expected definition.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PGlite } from '@electric-sql/pglite';
+import { useDatabases } from '../helpers/databases';
 import { checkFix, folder, lintDir, type FixCase } from '../helpers/fixes';
 import { defaultKeyName, makeObjectName } from '../../shared/src/fixes/unique-using-index';
 
-let db: PGlite;
-before(async () => {
-  db = new PGlite();
-  await db.query('SELECT 1');
-});
-after(async () => {
-  await db.close();
-});
-const check = (c: FixCase) => checkFix(db, c);
+const dbs = useDatabases();
+const check = (c: FixCase) => checkFix(dbs(), c);
 const TABLE = 'CREATE TABLE users (id bigint NOT NULL, email text, tenant_id bigint, login text);';
 
 async function constraintDef(table: string, name: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${table}'::regclass AND conname = '${name}'`);
+  const { rows } = await dbs()[0].query<{ def: string }>(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = '${table}'::regclass AND conname = '${name}'`);
   return rows[0]?.def;
 }
 
@@ -66,7 +59,7 @@ test('goose, next to other DDL in the runner\'s transaction: one new migration w
 });
 
 test('golang-migrate (a file is one query): two new migrations, the index alone first, the constraint second', async () => {
-  await db.exec('DROP SCHEMA IF EXISTS app CASCADE');
+  for (const d of dbs()) await d.exec('DROP SCHEMA IF EXISTS app CASCADE');
   await check({
     name: 'golang-migrate', rule: 'unique-constraint-without-index', file: '000002_pk.up.sql',
     files: {

@@ -4,6 +4,7 @@
 // missing server a failure instead of a skip.
 import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
+import { after, before } from 'node:test';
 
 export interface TestDb {
   name: string;
@@ -57,4 +58,16 @@ export async function openDatabases(): Promise<TestDb[]> {
     throw new Error('PGSAFE_PG_REQUIRED=1 but PGSAFE_PG_URL is not set');
   }
   return out;
+}
+
+/** Open the databases before the test file's tests and close them after; call the result for them. */
+export function useDatabases(): () => TestDb[] {
+  let dbs: TestDb[] = [];
+  before(async () => {
+    dbs = await openDatabases();
+  });
+  after(async () => {
+    for (const d of dbs) await d.close();
+  });
+  return () => dbs;
 }
