@@ -41,3 +41,15 @@ export function sameName(a: QName, b: QName): boolean {
   if (a.name !== b.name) return false;
   return !a.schema || !b.schema || a.schema === b.schema;
 }
+
+/** Every relation name (RangeVar `relname`, and with `indexes` also `idxname`) anywhere in a parse tree. */
+export function namesInTree(node: unknown, out: Set<string>, indexes = false): Set<string> {
+  if (Array.isArray(node)) for (const x of node) namesInTree(x, out, indexes);
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if ((k === 'relname' || (indexes && k === 'idxname')) && typeof v === 'string') out.add(v);
+      else if (v && typeof v === 'object') namesInTree(v, out, indexes);
+    }
+  }
+  return out;
+}

@@ -2,29 +2,19 @@
 // before the up must equal the facts after up + down. Only the relations the up and down name are
 // compared (copied out of the catalog, so the check costs what the file touches, not the schema's
 // size). Only claimed when every down statement is one the replay models.
-import { listName } from '../ast/names';
+import { listName, namesInTree } from '../ast/names';
 import { applyStatement } from './apply';
 import type { Catalog } from './catalog';
 import { factsDiff, schemaFacts, type SchemaFacts } from './facts';
 import { MODELLED_KINDS } from './walker';
 import type { Statement } from '../parse/statement';
 
-function collect(node: unknown, out: Set<string>): void {
-  if (Array.isArray(node)) for (const x of node) collect(x, out);
-  else if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
-      if ((k === 'relname' || k === 'idxname') && typeof v === 'string') out.add(v);
-      else if (v && typeof v === 'object') collect(v, out);
-    }
-  }
-}
-
 /** Names of the relations (and indexes' tables) the statements touch. */
 export function touchedRelations(stmts: readonly Statement[], catalog: Catalog): Set<string> {
   const names = new Set<string>();
   for (const s of stmts) {
     if (!s.node) continue;
-    collect(s.node, names);
+    namesInTree(s.node, names, true);
     if (s.kind === 'DropStmt') for (const o of s.node.objects ?? []) {
       const q = listName(o.List?.items);
       if (q) names.add(q.name);

@@ -3,6 +3,7 @@
 // run without a transaction; splitting an explicit BEGIN … COMMIT; otherwise a new migration file
 // after the existing ones (the statement leaves this file).
 import { basename } from 'node:path';
+import { namesInTree } from '../ast/names';
 import type { MigrationInfo, RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix, TextEdit } from '../rules/types';
@@ -184,16 +185,6 @@ function statementWithComments(text: string, stmt: Statement): { range: { start:
 /** Per file: for each section, the last statement index that names each relation (and the last unparsed one). */
 const lastUse = new WeakMap<readonly Statement[], Map<unknown, { byName: Map<string, number>; unparsed: number }>>();
 
-function collectRelnames(node: unknown, out: Set<string>): void {
-  if (Array.isArray(node)) for (const x of node) collectRelnames(x, out);
-  else if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
-      if (k === 'relname' && typeof v === 'string') out.add(v);
-      else if (v && typeof v === 'object') collectRelnames(v, out);
-    }
-  }
-}
-
 function usedLater(ctx: RuleContext, stmt: Statement, relation: string): boolean {
   let bySection = lastUse.get(ctx.statements);
   if (!bySection) {
@@ -205,9 +196,7 @@ function usedLater(ctx: RuleContext, stmt: Statement, relation: string): boolean
         e.unparsed = s.index;
         continue;
       }
-      const names = new Set<string>();
-      collectRelnames(s.node, names);
-      for (const n of names) e.byName.set(n, s.index);
+      for (const n of namesInTree(s.node, new Set())) e.byName.set(n, s.index);
     }
     lastUse.set(ctx.statements, bySection);
   }
