@@ -46,7 +46,8 @@ export function sameName(a: QName, b: QName): boolean {
 export function namesInTree(node: unknown, out: Set<string>, indexes = false): Set<string> {
   if (Array.isArray(node)) for (const x of node) namesInTree(x, out, indexes);
   else if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
+    for (const k in node) {
+      const v = (node as Record<string, unknown>)[k];
       if ((k === 'relname' || (indexes && k === 'idxname')) && typeof v === 'string') out.add(v);
       else if (v && typeof v === 'object') namesInTree(v, out, indexes);
     }

@@ -48,7 +48,8 @@ export function relationsRead(query: any): { relation: QName; columns: Set<strin
       for (const x of node) visit(x);
       return;
     }
-    for (const [key, value] of Object.entries<any>(node)) {
+    for (const key in node) {
+      const value = node[key];
       if (key === 'RangeVar') {
         const q = rangeVarName(value);
         if (q && !relations.some((r) => r.name === q.name && r.schema === q.schema)) relations.push(q);

@@ -30,7 +30,7 @@ function columnRefs(node: unknown, out: string[] = []): string[] {
       const last = ref.fields?.[ref.fields.length - 1]?.String?.sval;
       if (last) out.push(last);
     }
-    for (const v of Object.values(node)) columnRefs(v, out);
+    for (const k in node) columnRefs((node as Record<string, unknown>)[k], out);
   }
   return out;
 }

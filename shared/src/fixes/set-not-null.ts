@@ -7,17 +7,16 @@ import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix } from '../rules/types';
 import { alterCommands } from '../rules/_helpers';
-import { scanSql } from '../parse/pgquery';
 import { afterTransaction } from './placement';
 import { slugOf } from './naming';
-import { eol, keywordCase, tokensOf } from './text';
+import { commentsOf, eol, keywordCase, tokensOf } from './text';
 
 export function setNotNullSafely(stmt: Statement, ctx: RuleContext): Fix[] {
   const cmds = alterCommands(stmt);
   // Only a statement that does nothing else: it is replaced as a whole.
   if (cmds.length !== 1 || cmds[0].cmd.subtype !== 'AT_SetNotNull' || ctx.pgVersion < 12 || 'parent' in stmt) return [];
   // The statement is rewritten whole: never when that would drop a comment inside it.
-  if ((scanSql(stmt.text) ?? []).some((t) => t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT')) return [];
+  if (commentsOf(stmt).length) return [];
   const { table, cmd } = cmds[0];
   const col: string = cmd.name;
   const toks = tokensOf(stmt);

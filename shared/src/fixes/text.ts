@@ -12,13 +12,40 @@ export interface Tok {
   word: string;
 }
 
-/** The statement's tokens (comments excluded), at file offsets. */
-export function tokensOf(stmt: Statement): Tok[] {
+interface Scanned {
+  toks: Tok[];
+  /** File offsets of the comments inside the statement. */
+  comments: { start: number; end: number }[];
+}
+
+// Several fixes look at the same statement (and each fix is asked once per finding): scan each
+// statement once. Statements are rebuilt for every lint, so keying on the object is safe.
+const scanned = new WeakMap<Statement, Scanned>();
+
+function scan(stmt: Statement): Scanned {
+  let s = scanned.get(stmt);
+  if (s) return s;
+  s = { toks: [], comments: [] };
   const raw = scanSql(stmt.text) ?? [];
   const map = new ByteMap(stmt.text);
-  return raw
-    .filter((t) => t.name !== 'SQL_COMMENT' && t.name !== 'C_COMMENT')
-    .map((t) => ({ start: stmt.start + map.toIndex(t.start), end: stmt.start + map.toIndex(t.end), text: t.text, word: t.keyword ? t.text.toUpperCase() : '' }));
+  for (const t of raw) {
+    const start = stmt.start + map.toIndex(t.start);
+    const end = stmt.start + map.toIndex(t.end);
+    if (t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT') s.comments.push({ start, end });
+    else s.toks.push({ start, end, text: t.text, word: t.keyword ? t.text.toUpperCase() : '' });
+  }
+  scanned.set(stmt, s);
+  return s;
+}
+
+/** The statement's tokens (comments excluded), at file offsets. Shared: do not mutate. */
+export function tokensOf(stmt: Statement): readonly Tok[] {
+  return scan(stmt).toks;
+}
+
+/** The comments inside the statement, at file offsets. */
+export function commentsOf(stmt: Statement): readonly { start: number; end: number }[] {
+  return scan(stmt).comments;
 }
 
 /** First token with one of these keyword spellings, from index `from`. */

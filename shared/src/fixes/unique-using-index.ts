@@ -4,15 +4,13 @@
 // prepareOutsideTransaction for where each framework lets it go.
 import { quoteIdent } from '../ast/names';
 import type { RuleContext } from '../context/rule-context';
-import { scanSql } from '../parse/pgquery';
-import { ByteMap } from '../parse/offsets';
 import type { Statement } from '../parse/statement';
 import type { Fix, RuleReport, TextEdit } from '../rules/types';
 import { alterCommands } from '../rules/_helpers';
 import { keyList } from '../rules/_columns';
 import { slugOf } from './naming';
 import { prepareOutsideTransaction, rewriteSource } from './placement';
-import { keywordCase, tokensOf, type Tok } from './text';
+import { commentsOf, keywordCase, tokensOf, type Tok } from './text';
 
 const NAMEDATALEN = 64;
 
@@ -67,8 +65,7 @@ function closing(toks: readonly Tok[], open: number): number {
 
 /** Is there a comment between these file offsets of the statement? */
 export function commentBetween(stmt: Statement, from: number, to: number): boolean {
-  const map = new ByteMap(stmt.text);
-  return (scanSql(stmt.text) ?? []).some((t) => (t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT') && stmt.start + map.toIndex(t.start) >= from && stmt.start + map.toIndex(t.start) < to);
+  return commentsOf(stmt).some((c) => c.start >= from && c.start < to);
 }
 
 /** The statement's table as the user wrote it (quoting, schema), and its schema part with the dot. */

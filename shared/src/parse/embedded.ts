@@ -44,7 +44,8 @@ export function embeddedStatements(doStmt: Statement, fileText: string): Embedde
       for (const x of node) visit(x, conditional);
       return;
     }
-    for (const [key, value] of Object.entries<any>(node)) {
+    for (const key in node) {
+      const value = node[key];
       if (key === 'PLpgSQL_stmt_execsql') {
         const q: string | undefined = value.sqlstmt?.PLpgSQL_expr?.query;
         if (q) out.push(...embed(q, find(q, value.lineno), false, conditional));

@@ -12,7 +12,9 @@ export function walk(node: any, fn: (key: string, value: any) => void, key = '')
     return;
   }
   fn(key, node);
-  for (const [k, v] of Object.entries<any>(node)) {
+  // for…in, not Object.entries: no array per node (these walks run over every parse tree).
+  for (const k in node) {
+    const v = node[k];
     if (v !== null && typeof v === 'object') walk(v, fn, k);
   }
 }
