@@ -90,6 +90,7 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       if (n.partbound) {
         // A partition has its parent's columns.
         rel.partitionOf = rangeVarName(n.inhRelations?.[0]?.RangeVar);
+        if (n.partbound.is_default) rel.defaultPartition = true;
         const parent = catalog.relation(rel.partitionOf);
         if (parent && !parent.partial) for (const c of parent.columns.values()) rel.columns.set(c.name, { ...c });
         else rel.uncertain = 'a partition of a table pgsafe does not know';
@@ -147,6 +148,17 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       const name = n.idxname ?? defaultIndexName(catalog, table, columns);
       if (n.if_not_exists && catalog.index({ schema: table.schema, name })) return;
       catalog.addIndex({ name: { schema: table.schema, name }, table, unique: !!n.unique, columns, partial: !!n.whereClause, createdAt: at });
+      return;
+    }
+    case 'CreateDomainStmt': {
+      const name = listName(n.domainname);
+      const constrained = (n.constraints ?? []).some((c: any) => ['CONSTR_CHECK', 'CONSTR_NOTNULL'].includes(c?.Constraint?.contype));
+      if (name) catalog.addDomain({ name, base: typeRef(n.typeName), constrained });
+      return;
+    }
+    case 'AlterDomainStmt': {
+      const d = catalog.domain(listName(n.typeName));
+      if (d && ((n.subtype === 'C' && ['CONSTR_CHECK', 'CONSTR_NOTNULL'].includes(n.def?.Constraint?.contype)) || n.subtype === 'O')) d.constrained = true;
       return;
     }
     case 'CreateEnumStmt': {
@@ -233,6 +245,7 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
         if (n.removeType === 'OBJECT_TYPE' || n.removeType === 'OBJECT_DOMAIN') {
           const t = listName(o.TypeName?.names);
           if (t) catalog.removeType(t);
+          if (t && n.removeType === 'OBJECT_DOMAIN') catalog.removeDomain(t);
           continue;
         }
         const q = listName(o.List?.items);
@@ -361,6 +374,17 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
         break;
       }
       case 'AT_AddInherit': case 'AT_DropInherit': case 'AT_AddOf': case 'AT_DropOf': case 'AT_AttachPartition': case 'AT_DetachPartition':
+        if (cmd.subtype === 'AT_AttachPartition' || cmd.subtype === 'AT_DetachPartition') {
+          // Keep the partition tree (the lock catalogue locks partitions and the DEFAULT one).
+          const part = catalog.relation(rangeVarName(cmd.def?.PartitionCmd?.name));
+          if (part && cmd.subtype === 'AT_AttachPartition') {
+            part.partitionOf = rel.name;
+            part.defaultPartition = !!cmd.def?.PartitionCmd?.bound?.is_default || undefined;
+          } else if (part && !cmd.def?.PartitionCmd?.concurrent) {
+            part.partitionOf = undefined;
+            part.defaultPartition = undefined;
+          }
+        }
         rel.uncertain = `altered with ${String(cmd.subtype).slice(3)}`;
         break;
       default:

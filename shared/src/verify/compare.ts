@@ -20,6 +20,8 @@ interface Expected {
   mode: LockMode;
   rewrite: boolean;
   rewriteUnknown: boolean;
+  /** A new, empty file without a rewrite (TRUNCATE): the database shows a new relfilenode too. */
+  newStorage: boolean;
   scan: boolean;
   role: LockEffect['role'];
 }
@@ -48,11 +50,12 @@ export function compareWithCatalogue(
     const rel = resolve(e);
     if (!rel) continue; // created in this migration, or not a relation the database had
     const x = expected.get(rel);
-    if (!x) expected.set(rel, { relation: rel, mode: e.mode, rewrite: e.rewrite, rewriteUnknown: !!e.rewriteUnknown, scan: e.scan, role: e.role });
+    if (!x) expected.set(rel, { relation: rel, mode: e.mode, rewrite: e.rewrite, rewriteUnknown: !!e.rewriteUnknown || !!e.rewriteUnless, newStorage: !!e.newStorage, scan: e.scan, role: e.role });
     else {
       x.mode = strongerLock(x.mode, e.mode);
       x.rewrite ||= e.rewrite;
-      x.rewriteUnknown ||= !!e.rewriteUnknown;
+      x.newStorage ||= !!e.newStorage;
+      x.rewriteUnknown ||= !!e.rewriteUnknown || !!e.rewriteUnless;
       x.scan ||= e.scan;
     }
   }
@@ -74,7 +77,8 @@ export function compareWithCatalogue(
       const hidden = h && lockRank(h) >= lockRank(x.mode) && lockRank(got) < lockRank(x.mode);
       if (!hidden) out.push({ relation: x.relation, aspect: 'lock', catalogue: x.mode, database: got });
     }
-    if (!x.rewriteUnknown && x.rewrite !== rewritten.has(x.relation)) out.push({ relation: x.relation, aspect: 'rewrite', catalogue: x.rewrite ? 'rewrite' : 'no rewrite', database: rewritten.has(x.relation) ? 'rewrite' : 'no rewrite' });
+    const newFile = x.rewrite || x.newStorage;
+    if (!x.rewriteUnknown && newFile !== rewritten.has(x.relation)) out.push({ relation: x.relation, aspect: 'rewrite', catalogue: x.rewrite ? 'rewrite' : x.newStorage ? 'new empty file' : 'no rewrite', database: rewritten.has(x.relation) ? 'rewrite' : 'no rewrite' });
     const kind = existing.get(x.relation);
     // A rewrite reads the whole table; an empty table may be skipped by the plan (not compared).
     const expectScan = x.scan || x.rewrite;
