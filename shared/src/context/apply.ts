@@ -3,7 +3,7 @@ import { listName, rangeVarName, stringList, type QName } from '../ast/names';
 import { SERIAL_TYPES, isVirtualGenerated, typeRef } from '../ast/types';
 import { isNullConstant } from '../ast/volatility';
 import type { Statement } from '../parse/statement';
-import type { Catalog, ColumnInfo, ConstraintInfo, ConstraintType, RelationInfo } from './catalog';
+import { objectName, type Catalog, type ColumnInfo, type ConstraintInfo, type ConstraintType, type RelationInfo } from './catalog';
 import { copyLikeColumns, copyQueryColumns, defaultConstraintName, defaultIndexName, relationsRead } from './derive';
 
 const CONTYPE: Record<string, ConstraintType> = {
@@ -49,9 +49,11 @@ function addConstraintIndexes(catalog: Catalog, constraints: Iterable<Constraint
   }
 }
 
-function columnFrom(def: any): ColumnInfo {
+function columnFrom(def: any, table: string): ColumnInfo {
   const constraints: any[] = (def.constraints ?? []).map((c: any) => c.Constraint).filter(Boolean);
+  const owns = SERIAL_TYPES.has(typeRef(def.typeName)?.name ?? '') || constraints.some((c) => c.contype === 'CONSTR_IDENTITY');
   return {
+    ownedSequence: owns ? objectName(table, def.colname, 'seq') : undefined,
     name: def.colname,
     type: typeRef(def.typeName),
     notNull: constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_IDENTITY'),
@@ -101,7 +103,7 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       else if ((n.tableElts ?? []).some((e: any) => e.TableLikeClause)) rel.uncertain = 'created with LIKE';
       for (const e of n.tableElts ?? []) {
         if (e.ColumnDef) {
-          const col = columnFrom(e.ColumnDef);
+          const col = columnFrom(e.ColumnDef, name.name);
           rel.columns.set(col.name, col);
           for (const c of e.ColumnDef.constraints ?? []) {
             const info = c.Constraint && constraintInfo(c.Constraint, name, at, col.name, catalog);
@@ -298,7 +300,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       case 'AT_AddColumn': {
         const def = cmd.def?.ColumnDef;
         if (!def) break;
-        const col = columnFrom(def);
+        const col = columnFrom(def, name.name);
         rel.columns.set(col.name, col);
         for (const k of def.constraints ?? []) {
           const info = k.Constraint && constraintInfo(k.Constraint, name, at, col.name, catalog);

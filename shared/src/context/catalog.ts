@@ -12,9 +12,23 @@ export interface ColumnInfo {
   notNull: boolean;
   hasDefault: boolean;
   identity?: boolean;
+  /** The sequence a serial / identity column owns, named when the column was created (renames keep it). */
+  ownedSequence?: string;
   generated?: 'stored' | 'virtual';
   /** The DEFAULT (or generation) expression, as a parse tree. */
   defaultExpr?: unknown;
+}
+
+/** PostgreSQL's makeObjectName: name1_name2_label, the longer of name1/name2 cut to fit 63 bytes. */
+export function objectName(name1: string, name2: string, label: string): string {
+  const avail = 63 - (label.length + 1) - (name2.length + 1);
+  let n1 = name1.length;
+  let n2 = name2.length;
+  while (n1 + n2 > avail) {
+    if (n1 > n2) n1--;
+    else n2--;
+  }
+  return `${name1.slice(0, n1)}_${name2.slice(0, n2)}_${label}`;
 }
 
 export type ConstraintType = 'foreign' | 'check' | 'unique' | 'primary' | 'exclusion' | 'notnull';

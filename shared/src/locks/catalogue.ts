@@ -5,7 +5,7 @@ import { listName, rangeVarName, type QName } from '../ast/names';
 import { couldBeRewriteFree, isRewriteFreeTypeChange, isVirtualGenerated, typeRef, SERIAL_TYPES } from '../ast/types';
 import { expressionVolatility, isNullConstant } from '../ast/volatility';
 import { hasOption } from '../ast/options';
-import type { Catalog } from '../context/catalog';
+import { objectName, type Catalog } from '../context/catalog';
 import type { Statement } from '../parse/statement';
 import { strongerLock, type LockMode } from './modes';
 
@@ -31,6 +31,8 @@ export interface LockEffect {
   rewriteUnless?: string;
   /** Scans the table while the lock is held. */
   scan: boolean;
+  /** Whether it scans depends on the plan (an UPDATE / DELETE with a WHERE: index or full scan). */
+  scanDependsOnPlan?: boolean;
   /** Short name of the action that takes it, for messages: "ADD COLUMN", "CREATE INDEX". */
   action: string;
 }
@@ -124,9 +126,9 @@ export function lockEffects(stmt: Statement, opts: LockOptions): LockEffect[] {
     case 'LockStmt':
       return (n.relations ?? []).flatMap((r: any) => effect(rangeVarName(r.RangeVar), LOCK_MODES[n.mode] ?? AE, 'LOCK TABLE'));
     case 'UpdateStmt':
-      return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'UPDATE', { scan: !n.whereClause });
+      return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'UPDATE', { scan: !n.whereClause, scanDependsOnPlan: !!n.whereClause || undefined });
     case 'DeleteStmt':
-      return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'DELETE', { scan: !n.whereClause });
+      return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'DELETE', { scan: !n.whereClause, scanDependsOnPlan: !!n.whereClause || undefined });
     case 'InsertStmt':
       return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'INSERT');
     case 'CopyStmt':
@@ -295,7 +297,11 @@ export function alterCmdEffect(cmd: any, table: QName, opts: LockOptions): CmdEf
         else if (couldBeRewriteFree(to)) { rewrite = false; rewriteUnknown = true; }
         if (rewrite && from?.name === 'timestamp' && to.name === 'timestamptz' && opts.pgVersion >= 12) rewriteUnless = 'the session TimeZone is UTC';
       }
-      return base(AE, 'ALTER COLUMN TYPE', { rewrite, rewriteUnknown, rewriteUnless, scan: rewrite });
+      // Foreign keys of other tables to this column are dropped and re-added (their tables are
+      // locked, and re-checked when the column's storage changes).
+      const referencing = opts.catalog.dependentsOf(table, cmd.name).filter((d) => d.kind === 'foreign key' && d.on)
+        .flatMap((d) => effect(d.on, AE, 'ALTER COLUMN TYPE', { role: 'referencing', scan: rewrite, rewriteUnknown: rewriteUnknown || !!rewriteUnless || undefined }));
+      return base(AE, 'ALTER COLUMN TYPE', { rewrite, rewriteUnknown, rewriteUnless, scan: rewrite, others: referencing });
     }
     case 'AT_SetNotNull': {
       const proven = opts.pgVersion >= 12 && hasValidatedNotNullCheck(opts.catalog, table, cmd.name);
@@ -390,8 +396,9 @@ function alterActionName(subtype: string): string {
 }
 
 /**
- * The sequences a table's serial and identity columns own (all, or `column`'s), by the name
- * PostgreSQL gives them: `<table>_<column>_seq`, shortened to 63 bytes as makeObjectName does.
+ * The sequences a table's serial and identity columns own (all, or `column`'s): the name
+ * PostgreSQL gave them when the column was created (`<table>_<column>_seq`, shortened to 63
+ * bytes), which a later rename of the table or column does not change.
  */
 export function ownedSequences(catalog: Catalog, table: QName | undefined, column?: string): QName[] {
   const rel = catalog.relation(table);
@@ -399,21 +406,9 @@ export function ownedSequences(catalog: Catalog, table: QName | undefined, colum
   const out: QName[] = [];
   for (const c of rel.columns.values()) {
     if (column !== undefined && c.name !== column) continue;
-    if (c.identity || (c.type && SERIAL_TYPES.has(c.type.name))) out.push({ schema: rel.name.schema, name: objectName(rel.name.name, c.name, 'seq') });
+    if (c.ownedSequence || c.identity || (c.type && SERIAL_TYPES.has(c.type.name))) out.push({ schema: rel.name.schema, name: c.ownedSequence ?? objectName(rel.name.name, c.name, 'seq') });
   }
   return out;
-}
-
-/** PostgreSQL's makeObjectName: name1_name2_label, the longer of name1/name2 cut to fit 63 bytes. */
-function objectName(name1: string, name2: string, label: string): string {
-  const avail = 63 - (label.length + 1) - (name2.length + 1);
-  let n1 = name1.length;
-  let n2 = name2.length;
-  while (n1 + n2 > avail) {
-    if (n1 > n2) n1--;
-    else n2--;
-  }
-  return `${name1.slice(0, n1)}_${name2.slice(0, n2)}_${label}`;
 }
 
 /** PRIMARY KEY USING INDEX on a column the model knows is nullable: the implicit SET NOT NULL scans. */

@@ -49,7 +49,7 @@ export function summarize(sets: readonly SetVerdict[]): VerifySummary {
     reviewed: reviewed.length,
     failed: files.filter((f) => !f.ok).length + sets.filter((s) => s.stopped && !s.files.some((f) => !f.ok)).length,
     blockingLocks: stmts.reduce((n, s) => n + blockingLocks(s).length, 0),
-    rewrites: stmts.reduce((n, s) => n + s.rewrites.filter((r) => r.kind !== 'i' && r.kind !== 'I').length, 0),
+    rewrites: stmts.reduce((n, s) => n + s.rewrites.filter((r) => r.kind !== 'i' && r.kind !== 'I' && r.how !== 'new empty file').length, 0),
     scans: stmts.reduce((n, s) => n + s.scans.length, 0),
     downsChecked: reviewed.filter((f) => f.down).length,
     downsEqual: reviewed.filter((f) => f.down?.equal).length,
@@ -69,7 +69,7 @@ function statementLines(s: StatementReport, indent: string): string[] {
   if (s.source === 'control') return [];
   const facts: string[] = [];
   for (const l of s.locks.filter((x) => x.mode !== 'ACCESS SHARE' && x.mode !== 'ROW SHARE' && x.mode !== 'ROW EXCLUSIVE')) facts.push(`${l.mode} on ${l.relation}${l.kind === 'i' ? ' (index)' : ''} — ${l.blocks}`);
-  for (const r of s.rewrites) facts.push(`rewrites ${r.relation}${r.kind === 'i' ? ' (index)' : ''}${r.how === 're-created' ? ' (re-created)' : ''}`);
+  for (const r of s.rewrites) facts.push(r.how === 'new empty file' ? `new empty file for ${r.relation} (no row copied)` : `rewrites ${r.relation}${r.kind === 'i' ? ' (index)' : ''}${r.how === 're-created' ? ' (re-created)' : ''}`);
   for (const sc of s.scans) facts.push(`scans ${sc.relation}${sc.count > 1 ? ` ×${sc.count}` : ''}`);
   if (!facts.length && !s.disagreements.length && !s.rules.length) return [];
   out.push(`${head}  (${ms(s.durationMs)}${s.source === 'catalogue' ? ', outside a transaction: locks from the catalogue, not observed' : ''})`);
@@ -140,7 +140,7 @@ export function formatVerifyMarkdown(sets: readonly SetVerdict[]): string {
       const down = !f.down ? '–' : f.down.error ? '❌ failed' : f.down.equal ? `✅ ${f.down.source}` : `❌ differs (${f.down.source})`;
       const serious = f.idempotency ? f.idempotency.failures.filter((x) => x.severity !== 'harmless').length + (f.idempotency.schemaChanges.length ? 1 : 0) : 0;
       const rerun = !f.idempotency ? '–' : f.idempotency.rerunnable ? '✅' : `${f.idempotency.failures.some((x) => x.severity === 'error') ? '❌' : '⚠️'} ${serious}`;
-      out.push(`| ${code(cell(f.name))} | ${f.up.ok ? '✅' : '❌'} | ${st.reduce((n, x) => n + blockingLocks(x).length, 0)} | ${st.reduce((n, x) => n + x.rewrites.length, 0)} | ${st.reduce((n, x) => n + x.scans.length, 0)} | ${down} | ${rerun} | ${st.reduce((n, x) => n + x.disagreements.length, 0)} |`);
+      out.push(`| ${code(cell(f.name))} | ${f.up.ok ? '✅' : '❌'} | ${st.reduce((n, x) => n + blockingLocks(x).length, 0)} | ${st.reduce((n, x) => n + x.rewrites.filter((r) => r.how !== 'new empty file').length, 0)} | ${st.reduce((n, x) => n + x.scans.length, 0)} | ${down} | ${rerun} | ${st.reduce((n, x) => n + x.disagreements.length, 0)} |`);
     }
   }
   for (const set of sets) {
@@ -157,7 +157,10 @@ export function formatVerifyMarkdown(sets: readonly SetVerdict[]): string {
           out.push('', '| relation | mode | blocks |', '|---|---|---|');
           for (const l of x.locks) out.push(`| ${code(l.relation)}${l.kind === 'i' ? ' (index)' : ''} | ${l.mode} | ${cell(l.blocks)} |`);
         }
-        if (x.rewrites.length) out.push('', `Rewrites: ${x.rewrites.map((r) => code(r.relation) + (r.how === 're-created' ? ' (re-created)' : '')).join(', ')}.`);
+        const copied = x.rewrites.filter((r) => r.how !== 'new empty file');
+        const emptied = x.rewrites.filter((r) => r.how === 'new empty file');
+        if (copied.length) out.push('', `Rewrites: ${copied.map((r) => code(r.relation) + (r.how === 're-created' ? ' (re-created)' : '')).join(', ')}.`);
+        if (emptied.length) out.push('', `New empty file (no row copied): ${emptied.map((r) => code(r.relation)).join(', ')}.`);
         if (x.scans.length) out.push('', `Full scans: ${x.scans.map((r) => code(r.relation) + (r.count > 1 ? ` ×${r.count}` : '')).join(', ')}.`);
         if (x.rules.length) out.push('', `Rules: ${x.rules.map(code).join(', ')}.`);
         for (const d of x.disagreements) out.push('', `> **Static and observed disagree** (${d.aspect}): ${describeDisagreement(d)}. One of them has a bug.`);

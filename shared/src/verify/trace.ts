@@ -43,8 +43,12 @@ export interface ObservedLock {
 
 export interface Observation {
   locks: ObservedLock[];
-  /** Relations rewritten: new relfilenode, or an index dropped and re-created under the same name. */
-  rewrites: { relation: string; kind: string; how: 'new relfilenode' | 're-created' }[];
+  /**
+   * Relations rewritten: new relfilenode, or an index dropped and re-created under the same name.
+   * The verify report marks a new relfilenode the catalogue explains as a new, empty file
+   * (TRUNCATE, ALTER SEQUENCE) as `new empty file`: no row was copied.
+   */
+  rewrites: { relation: string; kind: string; how: 'new relfilenode' | 're-created' | 'new empty file' }[];
   /** Full scans (seq_scan delta) of pre-existing tables. */
   scans: { relation: string; count: number }[];
   created: { relation: string; kind: string }[];

@@ -262,9 +262,12 @@ function statementReport(
     return { ...base, source: 'catalogue', locks, rewrites: [], scans: [], created: [], dropped: [], disagreements: [] };
   }
   const usable = effects.filter((_, k) => !info?.newRelation[k]);
+  // A new relfilenode the catalogue explains as a new, empty file (TRUNCATE, ALTER SEQUENCE) copied no row.
+  const emptied = new Set(usable.filter((e) => e.newStorage && !e.rewrite).map((e) => e.relation.name));
+  const rewrites = o.rewrites.map((w) => (w.how === 'new relfilenode' && emptied.has(w.relation.slice(w.relation.indexOf('.') + 1)) ? { ...w, how: 'new empty file' as const } : w));
   return {
-    ...base, source: 'observed', locks: strongest(o.locks), rewrites: o.rewrites, scans: o.scans, created: o.created, dropped: o.dropped,
-    disagreements: compareWithCatalogue(usable, o, existing, { held: r.held, searchPath, empty }),
+    ...base, source: 'observed', locks: strongest(o.locks), rewrites, scans: o.scans, created: o.created, dropped: o.dropped,
+    disagreements: compareWithCatalogue(usable, o, existing, { held: r.held, searchPath, empty, conditional: r.stmt.kind === 'DoStmt' }),
   };
 }
 
