@@ -6,45 +6,23 @@
 // transaction (so a failing down never leaves the database off course); the file is then applied
 // for real. Prints a table per repository and writes docs/corpus-rollback.md.
 // Run: node scripts/build.mjs && node scripts/corpus-rollback.mjs [owner/name …]
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import { hstore } from '@electric-sql/pglite/contrib/hstore';
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { citext } from '@electric-sql/pglite/contrib/citext';
+import { NOT_APPLICABLE, manifest, pgliteExtensions, repoSets, root } from './corpus-runner.mjs';
 
 const require = createRequire(import.meta.url);
-const root = new URL('..', import.meta.url).pathname;
-const corpus = process.env.PGSAFE_CORPUS ?? join(root, '..', 'shared', 'corpus');
 const only = process.argv.slice(2);
 const out = (p) => require(join(root, 'out', p));
 const { ensureParser } = out('shared/src/parse/pgquery.js');
 const { splitStatements } = out('shared/src/parse/split.js');
-const { setsFor } = out('shared/src/project/discover.js');
 const { transactionPlan } = out('shared/src/project/transactions.js');
-const { cachedFs, nodeFs } = out('shared/src/project/fs.js');
-const { selectFiles } = out('server/src/cli/files.js');
 const { advance, downForText, emptyState } = out('shared/src/rollback/generate.js');
 const { snapshotSchema, compareSnapshots } = out('shared/src/rollback/roundtrip.js');
 
-const extensions = { pg_trgm, btree_gist, hstore, uuid_ossp, pgcrypto, citext };
-// Runner behaviour and workarounds, as in scripts/pglite-agreement.mjs (pglite-corpus.md).
-const RUNNER = {
-  'graphile/worker': { before: 'create schema graphile_worker; create table graphile_worker.migrations (id int primary key, ts timestamptz default now() not null);', text: (t) => t.replace(/:GRAPHILE_WORKER_SCHEMA\b/g, 'graphile_worker'), transaction: true },
-  'goharbor/harbor': { before: 'create table schema_migrations (version bigint primary key, dirty boolean not null);' },
-  'ente-io/ente': { before: 'create table schema_migrations (version bigint primary key, dirty boolean not null);' },
-  'chirpstack/chirpstack': { before: 'create extension if not exists pg_trgm; create extension if not exists hstore;' },
-};
-const NOT_APPLICABLE = {
-  'usebasejump/basejump': 'needs Supabase roles and the auth/storage schemas',
-  'mckaywrigley/chatbot-ui': 'needs the `http` extension, which PGlite does not ship',
-  'supabase/postgres': 'needs the supabase_admin role and the `pgjwt` extension, which PGlite does not ship',
-  'supabase/storage': "needs the Storage runner's bootstrap, not reproduced here",
-};
+// Runner behaviour and workarounds per repository: scripts/corpus-runner.mjs (pglite-corpus.md).
+const extensions = await pgliteExtensions();
 
 const first = (e) => String(e?.message ?? e).split('\n')[0].slice(0, 160);
 
@@ -129,25 +107,18 @@ async function processFile(db, text, file, set, fs, runner, state, row) {
 }
 
 await ensureParser();
-const manifest = JSON.parse(readFileSync(join(corpus, 'MANIFEST.json'), 'utf8'));
 const base = await PGlite.create({ extensions });
 const dataDir = await base.dumpDataDir('none');
 await base.close();
 const rows = [];
-for (const m of manifest) {
+for (const m of manifest()) {
   if (only.length && !only.includes(m.repo)) continue;
   if (NOT_APPLICABLE[m.repo]) {
     rows.push({ repo: m.repo, note: NOT_APPLICABLE[m.repo] });
     continue;
   }
   const t0 = Date.now();
-  const runner = RUNNER[m.repo] ?? {};
-  const dir = join(corpus, m.repo.replace('/', '__'), m.migrations_dir);
-  const cfs = cachedFs(nodeFs);
-  const fs = runner.text ? { ...cfs, readText: (p) => { const t = cfs.readText(p); return t === undefined ? t : runner.text(t); } } : cfs;
-  const { files } = selectFiles([dir], '/');
-  const sets = setsFor(files, fs);
-  if (m.repo === 'chef/chef-server') sets.sort((a, b) => (a.root.endsWith('baseline') ? -1 : b.root.endsWith('baseline') ? 1 : 0));
+  const { runner, dir, fs, sets } = repoSets(m);
   const db = await PGlite.create({ loadDataDir: dataDir, extensions });
   if (runner.before) await db.exec(runner.before);
   const row = { repo: m.repo, files: 0, generated: 0, reversible: 0, equal: 0, flagged: 0, flagKinds: {}, failed: [], crashes: [], stopped: undefined };

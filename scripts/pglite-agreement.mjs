@@ -4,54 +4,22 @@
 // tables, columns (type, length/precision, nullability, has-a-default), indexes, constraints
 // (type, validated). Prints a table per repository and writes docs/pglite-agreement.md.
 // Run with `npm run agreement` (builds first). Slow: one PGlite database per set.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
-import { hstore } from '@electric-sql/pglite/contrib/hstore';
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
-import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
-import { citext } from '@electric-sql/pglite/contrib/citext';
+import { NOT_APPLICABLE, RUNNER, manifest, pgliteExtensions, repoSets, root } from './corpus-runner.mjs';
 
 const require = createRequire(import.meta.url);
-const root = new URL('..', import.meta.url).pathname;
-const corpus = process.env.PGSAFE_CORPUS ?? join(root, '..', 'shared', 'corpus');
 const only = process.argv.slice(2);
 const { ensureParser } = require(join(root, 'out/shared/src/parse/pgquery.js'));
 const { splitStatements } = require(join(root, 'out/shared/src/parse/split.js'));
-const { setsFor } = require(join(root, 'out/shared/src/project/discover.js'));
 const { lintSet } = require(join(root, 'out/shared/src/project/lint.js'));
 const { transactionPlan } = require(join(root, 'out/shared/src/project/transactions.js'));
-const { cachedFs, nodeFs } = require(join(root, 'out/shared/src/project/fs.js'));
 const { defaultConfig } = require(join(root, 'out/shared/src/config/types.js'));
 const { Catalog } = require(join(root, 'out/shared/src/context/catalog.js'));
-const { selectFiles } = require(join(root, 'out/server/src/cli/files.js'));
 
-const extensions = { pg_trgm, btree_gist, hstore, uuid_ossp, pgcrypto, citext };
-
-/** What each repository's runner does before or around the files (not workarounds of ours). */
-const RUNNER = {
-  'graphile/worker': {
-    before: 'create schema graphile_worker; create table graphile_worker.migrations (id int primary key, ts timestamptz default now() not null);',
-    text: (t) => t.replace(/:GRAPHILE_WORKER_SCHEMA\b/g, 'graphile_worker'),
-    runnerTables: ['graphile_worker.migrations'],
-    // graphile-worker's runMigration wraps each file in a transaction.
-    transaction: true,
-  },
-  'goharbor/harbor': { before: 'create table schema_migrations (version bigint primary key, dirty boolean not null);', runnerTables: ['public.schema_migrations'] },
-  'ente-io/ente': { before: 'create table schema_migrations (version bigint primary key, dirty boolean not null);', runnerTables: ['public.schema_migrations'] },
-  'riverqueue/river': {},
-  // The repository's own docker initdb script creates these extensions (pglite-corpus.md, workaround 1).
-  'chirpstack/chirpstack': { before: 'create extension if not exists pg_trgm; create extension if not exists hstore;' },
-};
-const NOT_APPLICABLE = {
-  'usebasejump/basejump': 'needs Supabase roles and the auth/storage schemas (pglite-corpus.md: a Supabase stub)',
-  'mckaywrigley/chatbot-ui': 'needs the `http` extension, which PGlite does not ship',
-  'supabase/postgres': 'needs the supabase_admin role and the `pgjwt` extension, which PGlite does not ship',
-  'supabase/storage': "needs the Storage runner's bootstrap (schemas, search_path, storage.* settings), not reproduced here",
-};
+const extensions = await pgliteExtensions();
 
 const q = (s) => s.replace(/"/g, '');
 const tableKey = (schema, name) => `${schema ?? 'public'}.${name}`;
@@ -147,25 +115,18 @@ async function applySet(db, set, fs, runner) {
 }
 
 await ensureParser();
-const manifest = JSON.parse(readFileSync(join(corpus, 'MANIFEST.json'), 'utf8'));
 const base = await PGlite.create({ extensions });
 const snapshot = await base.dumpDataDir('none');
 await base.close();
 const rows = [];
-for (const m of manifest) {
+for (const m of manifest()) {
   if (only.length && !only.includes(m.repo)) continue;
   if (NOT_APPLICABLE[m.repo]) {
     rows.push({ repo: m.repo, note: NOT_APPLICABLE[m.repo] });
     continue;
   }
-  const runner = RUNNER[m.repo] ?? {};
-  const dir = join(corpus, m.repo.replace('/', '__'), m.migrations_dir);
-  const base = cachedFs(nodeFs);
   // The model reads the same text the database ran (placeholders substituted as the runner does).
-  const fs = runner.text ? { ...base, readText: (p) => { const t = base.readText(p); return t === undefined ? t : runner.text(t); } } : base;
-  const { files } = selectFiles([dir], '/');
-  const sets = setsFor(files, fs);
-  if (m.repo === 'chef/chef-server') sets.sort((a, b) => (a.root.endsWith('baseline') ? -1 : b.root.endsWith('baseline') ? 1 : 0)); // baseline project first
+  const { runner, dir, fs, sets } = repoSets(m);
   const db = await PGlite.create({ loadDataDir: snapshot, extensions });
   const catalog = new Catalog();
   if (runner.before) await db.exec(runner.before);

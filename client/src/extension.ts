@@ -156,7 +156,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pgsafe
     }),
   );
 
-  const showLockReport = async (target?: vscode.Uri): Promise<vscode.TextDocument | undefined> => {
+  /**
+   * The lock report: static (the catalogue and the rules), or with `trace` observed on PGlite —
+   * the file and its earlier migrations run by the verify engine in the server (seconds; the
+   * only path on which the extension makes the server run SQL, and only on this command).
+   */
+  const showLockReport = async (target?: vscode.Uri, trace = false): Promise<vscode.TextDocument | undefined> => {
     const doc = target ? await vscode.workspace.openTextDocument(target) : vscode.window.activeTextEditor?.document;
     if (!isSqlDocument(doc)) {
       void vscode.window.showInformationMessage('pgsafe: open a SQL migration to see its lock report.');
@@ -164,16 +169,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pgsafe
     }
     if (!client) return undefined;
     if (client.state !== State.Running) await client.start();
-    const result = await client.sendRequest(ExecuteCommandRequest.type, {
+    const request = () => client!.sendRequest(ExecuteCommandRequest.type, {
       command: 'pgsafe.server.lockReport',
-      arguments: [doc.uri.toString()],
-    }) as { markdown?: string } | null;
+      arguments: trace ? [doc.uri.toString(), { trace: true }] : [doc.uri.toString()],
+    }) as Promise<{ markdown?: string } | null>;
+    const result = trace
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'pgsafe: running the migrations on PGlite…' }, request)
+      : await request();
     if (!result || typeof result.markdown !== 'string') {
       void vscode.window.showWarningMessage('pgsafe: the server returned no lock report for this file.');
       return undefined;
     }
     const base = doc.uri.path.split('/').pop() || 'untitled';
-    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/Lock report ${base}.md`, query: doc.uri.toString() });
+    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/Lock report ${base}${trace ? ' (PGlite)' : ''}.md`, query: doc.uri.toString() });
     reports.set(uri.toString(), result.markdown);
     reportChanged.fire(uri);
     const report = await vscode.workspace.openTextDocument(uri);
@@ -221,6 +229,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Pgsafe
     }),
     vscode.commands.registerCommand('pgsafe.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('pgsafe.showLockReport', (uri?: vscode.Uri) => showLockReport(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('pgsafe.showLockReportTraced', (uri?: vscode.Uri) => showLockReport(uri instanceof vscode.Uri ? uri : undefined, true)),
     vscode.window.onDidChangeActiveTextEditor(() => void refreshStatus()),
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) void refreshStatus();

@@ -124,7 +124,7 @@ exports.run = async function run() {
 
   await test('commands are registered; Restart Server brings diagnostics back', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['pgsafe.restartServer', 'pgsafe.showOutput', 'pgsafe.showLockReport']) assert.ok(all.includes(c), `${c} not registered`);
+    for (const c of ['pgsafe.restartServer', 'pgsafe.showOutput', 'pgsafe.showLockReport', 'pgsafe.showLockReportTraced']) assert.ok(all.includes(c), `${c} not registered`);
     await vscode.commands.executeCommand('pgsafe.showOutput');
     await vscode.commands.executeCommand('pgsafe.restartServer');
     await waitFor('client running after restart', 15000, () => api.client.state === 2);

@@ -64,12 +64,43 @@ test('verify on PGlite: traced locks, rewrites, generated down, re-run (JSON)', 
   assert.ok(type.rules.includes('alter-column-type-rewrite'), JSON.stringify(type.rules));
   assert.equal(f.down.source, 'generated');
   assert.equal(f.down.equal, true, JSON.stringify(f.down));
-  assert.equal(f.idempotency.rerunnable, false);
+  // The second run fails (the column exists), but goose runs the file in one transaction: a
+  // failed run leaves nothing behind, so that is harmless and the file counts as re-runnable.
+  assert.equal(f.idempotency.rerunnable, true);
   assert.match(f.idempotency.failures[0].message, /already exists/);
+  assert.deepEqual(f.idempotency.failures.map((x: any) => [x.kind, x.severity]), [['fails-in-transaction', 'harmless'], ['fails-in-transaction', 'harmless']]);
+  assert.equal(out.summary.notRerunnable, 0);
+  assert.equal(out.summary.rerunByKind['fails-in-transaction'], 2 + set.files[0].idempotency.failures.length);
   const init = set.files.find((x: any) => x.name === '001_init.sql');
   assert.equal(init.down.source, 'own');
   assert.equal(init.down.equal, true);
   assert.equal(out.summary.failed, 0);
+});
+
+test('re-run kinds: fails (no transaction), duplicates data, harmless in a transaction; counts in text, JSON and markdown', async () => {
+  const dir = tempDir({
+    'm/001_seed.sql': "-- +goose Up\n-- +goose NO TRANSACTION\ncreate table plans (id int, name text);\ninsert into plans values (1, 'free');\ncreate table if not exists notes (id int);\n",
+    'm/002_more.sql': "-- +goose Up\ncreate table tags (id int primary key);\ninsert into tags values (1) on conflict do nothing;\ninsert into plans values (2, 'pro');\n",
+  });
+  const j = await run(['verify', 'm', '--format', 'json'], dir);
+  assert.equal(j.code, 0, j.stderr + j.stdout);
+  const out = JSON.parse(j.stdout);
+  const [seed, more] = out.sets[0].files;
+  assert.deepEqual(seed.idempotency.failures.map((x: any) => [x.line, x.kind, x.severity]), [[3, 'fails', 'warning'], [4, 'duplicates-data', 'error']]);
+  assert.match(seed.idempotency.failures[1].message, /writes 1 row a second time/);
+  assert.equal(seed.idempotency.rerunnable, false);
+  // In goose's transaction: the CREATE TABLE's failure is harmless; the plain INSERT duplicates.
+  assert.deepEqual(more.idempotency.failures.map((x: any) => [x.line, x.kind]), [[2, 'fails-in-transaction'], [4, 'duplicates-data']]);
+  assert.deepEqual(out.summary.rerunByKind, { 'duplicates-data': 2, fails: 1, 'changes-schema': 0, 'fails-in-transaction': 1 });
+  assert.equal(out.summary.notRerunnable, 3);
+  const t = await run(['verify', 'm'], dir);
+  assert.match(t.stdout, /re-run: line 4 re-runs but duplicates data: insert into plans values \(1, 'free'\)/);
+  assert.match(t.stdout, /re-run: line 3 fails on re-run \(a failed run can leave earlier statements applied\): create table plans/);
+  assert.match(t.stdout, /not re-runnable: 2 re-runs but duplicates data, 1 fails on re-run \(\+ 1 that fail on re-run harmlessly, inside the file's transaction\)/);
+  const md = await run(['verify', 'm', '--format', 'markdown'], dir);
+  assert.match(md.stdout, /Not re-runnable: 2 re-runs but duplicates data, 1 fails on re-run \(\+ 1 that fail/);
+  assert.match(md.stdout, /- line 4 `insert into plans values \(2, 'pro'\)` re-runs but duplicates data: /);
+  assert.doesNotMatch(md.stdout, /- line 2 `create table tags/);
 });
 
 test('a migration failing halfway names the file, line and statement and exits 1', async () => {

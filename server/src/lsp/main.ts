@@ -2,6 +2,7 @@
 // (also `--node-ipc` or `--socket=<port>`, which vscode-languageserver reads from argv).
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
+import { runTraceWorkerIfAsked } from './trace-report';
 
 export function main(): void {
   if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) process.argv.push('--stdio');
@@ -12,4 +13,5 @@ export function main(): void {
   startServer(connection);
 }
 
-if (require.main === module) main();
+// The same file is the entry of the lock-report trace worker (trace-report.ts).
+if (require.main === module && !runTraceWorkerIfAsked()) main();

@@ -1,7 +1,7 @@
 // The pgsafe language server: a thin layer over the engine. Documents → Workspace (engine) →
 // diagnostics, code actions, hover and the lock report, in the position encoding the client chose.
 import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind, DidChangeConfigurationNotification, MessageType, ShowMessageNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
@@ -12,6 +12,7 @@ import { DownError, generateDown, type DownResult, compatibleFixes, ensureParser
 import { LspDocument, negotiateEncoding, type PositionEncoding } from './document';
 import { FIX_ALL_KIND, quickFix, toDiagnostic, workspaceEdit, type FindingKey } from './convert';
 import { MAX_LIVE_CHARS, uriToPath, Workspace } from './workspace';
+import { TRACE_WORKER_ENTRY, traceReportInWorker } from './trace-report';
 
 export const LOCK_REPORT_COMMAND = 'pgsafe.server.lockReport';
 export const ROLLBACK_COMMAND = 'pgsafe.server.generateRollback';
@@ -402,10 +403,35 @@ export function startServer(connection: Connection): void {
     return { ...summary, applied: applied.applied };
   }
 
+  /** The lock report observed on PGlite: the file and its earlier migrations run by the verify engine. */
+  async function tracedLockReport(uri: string): Promise<{ markdown: string; traced: boolean }> {
+    const doc = workspace.docs.get(uri);
+    const path = uriToPath(uri);
+    if (!doc || !path) return { markdown: `# Lock report (run on PGlite)\n\n${uri || 'No document'} is not a file open in the editor.\n`, traced: false };
+    const ctx = workspace.project.context(path, doc.text);
+    // A file outside any migration set runs alone, as a plain migration.
+    const set = ctx.set ?? { root: dirname(path), framework: 'plain' as const, evidence: 'a single file', files: [{ path, order: 0, role: 'up' as const }] };
+    const texts: [string, string][] = [];
+    for (const d of workspace.docs.values()) {
+      const p = uriToPath(d.uri);
+      if (p) texts.push([p, d.text]);
+    }
+    try {
+      const markdown = await traceReportInWorker({ path, set, config: ctx.config, texts }, TRACE_WORKER_ENTRY);
+      return { markdown, traced: true };
+    } catch (e: any) {
+      const why = String(e?.message ?? e).split('\n')[0];
+      connection.console.error(`pgsafe: lock report on PGlite failed for ${path}: ${e?.stack ?? e}`);
+      return { markdown: `# Lock report (run on PGlite)\n\nThe migrations could not be run on PGlite: ${why}\n`, traced: false };
+    }
+  }
+
   connection.onExecuteCommand(guard('executeCommand', undefined as unknown, (p) => {
     if (p.command === ROLLBACK_COMMAND) return generateRollback(String(p.arguments?.[0] ?? ''));
     if (p.command !== LOCK_REPORT_COMMAND) return undefined;
     const uri = String(p.arguments?.[0] ?? '');
+    // Only this explicit variant runs SQL (on PGlite, in a worker thread).
+    if ((p.arguments?.[1] as { trace?: unknown } | undefined)?.trace === true) return tracedLockReport(uri);
     const doc = workspace.docs.get(uri);
     if (!doc) return { markdown: `# Lock report\n\n${uri || 'No document'} is not open in the editor.\n` };
     const result = lint(doc);

@@ -3,7 +3,7 @@ import { listName, rangeVarName, stringList, type QName } from '../ast/names';
 import { SERIAL_TYPES, isVirtualGenerated, typeRef } from '../ast/types';
 import { isNullConstant } from '../ast/volatility';
 import type { Statement } from '../parse/statement';
-import type { Catalog, ColumnInfo, ConstraintInfo, ConstraintType, RelationInfo } from './catalog';
+import { objectName, type Catalog, type ColumnInfo, type ConstraintInfo, type ConstraintType, type RelationInfo } from './catalog';
 import { copyLikeColumns, copyQueryColumns, defaultConstraintName, defaultIndexName, relationsRead } from './derive';
 
 const CONTYPE: Record<string, ConstraintType> = {
@@ -49,9 +49,11 @@ function addConstraintIndexes(catalog: Catalog, constraints: Iterable<Constraint
   }
 }
 
-function columnFrom(def: any): ColumnInfo {
+function columnFrom(def: any, table: string): ColumnInfo {
   const constraints: any[] = (def.constraints ?? []).map((c: any) => c.Constraint).filter(Boolean);
+  const owns = SERIAL_TYPES.has(typeRef(def.typeName)?.name ?? '') || constraints.some((c) => c.contype === 'CONSTR_IDENTITY');
   return {
+    ownedSequence: owns ? objectName(table, def.colname, 'seq') : undefined,
     name: def.colname,
     type: typeRef(def.typeName),
     notNull: constraints.some((c) => c.contype === 'CONSTR_NOTNULL' || c.contype === 'CONSTR_PRIMARY' || c.contype === 'CONSTR_IDENTITY'),
@@ -90,6 +92,7 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       if (n.partbound) {
         // A partition has its parent's columns.
         rel.partitionOf = rangeVarName(n.inhRelations?.[0]?.RangeVar);
+        if (n.partbound.is_default) rel.defaultPartition = true;
         const parent = catalog.relation(rel.partitionOf);
         if (parent && !parent.partial) for (const c of parent.columns.values()) rel.columns.set(c.name, { ...c });
         else rel.uncertain = 'a partition of a table pgsafe does not know';
@@ -100,7 +103,7 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       else if ((n.tableElts ?? []).some((e: any) => e.TableLikeClause)) rel.uncertain = 'created with LIKE';
       for (const e of n.tableElts ?? []) {
         if (e.ColumnDef) {
-          const col = columnFrom(e.ColumnDef);
+          const col = columnFrom(e.ColumnDef, name.name);
           rel.columns.set(col.name, col);
           for (const c of e.ColumnDef.constraints ?? []) {
             const info = c.Constraint && constraintInfo(c.Constraint, name, at, col.name, catalog);
@@ -147,6 +150,17 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
       const name = n.idxname ?? defaultIndexName(catalog, table, columns);
       if (n.if_not_exists && catalog.index({ schema: table.schema, name })) return;
       catalog.addIndex({ name: { schema: table.schema, name }, table, unique: !!n.unique, columns, partial: !!n.whereClause, createdAt: at });
+      return;
+    }
+    case 'CreateDomainStmt': {
+      const name = listName(n.domainname);
+      const constrained = (n.constraints ?? []).some((c: any) => ['CONSTR_CHECK', 'CONSTR_NOTNULL'].includes(c?.Constraint?.contype));
+      if (name) catalog.addDomain({ name, base: typeRef(n.typeName), constrained });
+      return;
+    }
+    case 'AlterDomainStmt': {
+      const d = catalog.domain(listName(n.typeName));
+      if (d && ((n.subtype === 'C' && ['CONSTR_CHECK', 'CONSTR_NOTNULL'].includes(n.def?.Constraint?.contype)) || n.subtype === 'O')) d.constrained = true;
       return;
     }
     case 'CreateEnumStmt': {
@@ -233,6 +247,7 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
         if (n.removeType === 'OBJECT_TYPE' || n.removeType === 'OBJECT_DOMAIN') {
           const t = listName(o.TypeName?.names);
           if (t) catalog.removeType(t);
+          if (t && n.removeType === 'OBJECT_DOMAIN') catalog.removeDomain(t);
           continue;
         }
         const q = listName(o.List?.items);
@@ -285,7 +300,7 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
       case 'AT_AddColumn': {
         const def = cmd.def?.ColumnDef;
         if (!def) break;
-        const col = columnFrom(def);
+        const col = columnFrom(def, name.name);
         rel.columns.set(col.name, col);
         for (const k of def.constraints ?? []) {
           const info = k.Constraint && constraintInfo(k.Constraint, name, at, col.name, catalog);
@@ -361,6 +376,17 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
         break;
       }
       case 'AT_AddInherit': case 'AT_DropInherit': case 'AT_AddOf': case 'AT_DropOf': case 'AT_AttachPartition': case 'AT_DetachPartition':
+        if (cmd.subtype === 'AT_AttachPartition' || cmd.subtype === 'AT_DetachPartition') {
+          // Keep the partition tree (the lock catalogue locks partitions and the DEFAULT one).
+          const part = catalog.relation(rangeVarName(cmd.def?.PartitionCmd?.name));
+          if (part && cmd.subtype === 'AT_AttachPartition') {
+            part.partitionOf = rel.name;
+            part.defaultPartition = !!cmd.def?.PartitionCmd?.bound?.is_default || undefined;
+          } else if (part && !cmd.def?.PartitionCmd?.concurrent) {
+            part.partitionOf = undefined;
+            part.defaultPartition = undefined;
+          }
+        }
         rel.uncertain = `altered with ${String(cmd.subtype).slice(3)}`;
         break;
       default:

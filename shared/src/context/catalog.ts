@@ -12,9 +12,23 @@ export interface ColumnInfo {
   notNull: boolean;
   hasDefault: boolean;
   identity?: boolean;
+  /** The sequence a serial / identity column owns, named when the column was created (renames keep it). */
+  ownedSequence?: string;
   generated?: 'stored' | 'virtual';
   /** The DEFAULT (or generation) expression, as a parse tree. */
   defaultExpr?: unknown;
+}
+
+/** PostgreSQL's makeObjectName: name1_name2_label, the longer of name1/name2 cut to fit 63 bytes. */
+export function objectName(name1: string, name2: string, label: string): string {
+  const avail = 63 - (label.length + 1) - (name2.length + 1);
+  let n1 = name1.length;
+  let n2 = name2.length;
+  while (n1 + n2 > avail) {
+    if (n1 > n2) n1--;
+    else n2--;
+  }
+  return `${name1.slice(0, n1)}_${name2.slice(0, n2)}_${label}`;
 }
 
 export type ConstraintType = 'foreign' | 'check' | 'unique' | 'primary' | 'exclusion' | 'notnull';
@@ -48,6 +62,8 @@ export interface RelationInfo {
   unlogged?: boolean;
   /** Triggers on it, by name. */
   triggers?: Set<string>;
+  /** The DEFAULT partition of its parent (ATTACH PARTITION scans it). */
+  defaultPartition?: boolean;
   /** Only what the file did to a table pgsafe has not seen created (columns, indexes unknown). */
   partial?: boolean;
   /** A statement the replay does not model changed it (why); rules do not rely on its columns or indexes. */
@@ -68,6 +84,13 @@ export interface IndexInfo {
   createdAt?: number;
 }
 
+/** A domain: its base type and whether it has constraints (CHECK / NOT NULL) to enforce. */
+export interface DomainInfo {
+  name: QName;
+  base?: TypeRef;
+  constrained: boolean;
+}
+
 export interface TypeInfo {
   name: QName;
   enumValues?: string[];
@@ -81,6 +104,8 @@ export class Catalog {
   private indexesOfTable = new Map<string, Set<string>>();
   private types = new Map<string, TypeInfo[]>();
   private functions = new Map<string, Volatility>();
+  /** Domains by name (kept apart from types: the down check compares types, not domains). */
+  private domains = new Map<string, DomainInfo[]>();
   /** Relations that may depend on a table (views reading it, tables with an FK to it), by its name. */
   private dependents = new Map<string, Set<RelationInfo>>();
   /** Schemas created by the migrations (public and system schemas are not listed). */
@@ -90,13 +115,14 @@ export class Catalog {
   clone(): Catalog {
     const copy = new Catalog();
     // One structuredClone call keeps shared references (dependents point at relations) shared.
-    const data = structuredClone({ r: this.relations, i: this.indexes, it: this.indexesOfTable, t: this.types, f: this.functions, d: this.dependents });
+    const data = structuredClone({ r: this.relations, i: this.indexes, it: this.indexesOfTable, t: this.types, f: this.functions, d: this.dependents, dm: this.domains });
     copy.relations = data.r;
     copy.indexes = data.i;
     copy.indexesOfTable = data.it;
     copy.types = data.t;
     copy.functions = data.f;
     copy.dependents = data.d;
+    copy.domains = data.dm;
     for (const sc of this.schemas) copy.schemas.add(sc);
     return copy;
   }
@@ -133,6 +159,7 @@ export class Catalog {
     for (const r of this.allRelations()) if (names.has(r.name.name)) c.addRelation(structuredClone(r));
     for (const i of this.allIndexes()) if (names.has(i.table.name)) c.addIndex(structuredClone(i));
     for (const t of this.allTypes()) c.addType(structuredClone(t));
+    for (const d of [...this.domains.values()].flat()) c.addDomain(structuredClone(d));
     for (const sc of this.schemas) c.schemas.add(sc);
     return c;
   }
@@ -177,6 +204,7 @@ export class Catalog {
     this.schemas.delete(schema);
     for (const r of this.allRelations()) if (r.name.schema === schema) this.removeRelation(r.name);
     for (const [k, list] of this.types) this.types.set(k, list.filter((t) => t.name.schema !== schema));
+    for (const [k, list] of this.domains) this.domains.set(k, list.filter((t) => t.name.schema !== schema));
   }
 
   /** DROP … CASCADE of a table: views reading it and other tables' foreign keys to it go too. */
@@ -234,6 +262,27 @@ export class Catalog {
     const list = (this.types.get(t.name.name) ?? []).filter((x) => !sameName(x.name, t.name));
     list.push(t);
     this.types.set(t.name.name, list);
+  }
+
+  domain(q: QName | undefined): DomainInfo | undefined {
+    if (!q) return undefined;
+    return this.domains.get(q.name)?.find((d) => sameName(d.name, q));
+  }
+
+  addDomain(d: DomainInfo): void {
+    const list = (this.domains.get(d.name.name) ?? []).filter((x) => !sameName(x.name, d.name));
+    list.push(d);
+    this.domains.set(d.name.name, list);
+  }
+
+  removeDomain(q: QName): void {
+    const list = this.domains.get(q.name);
+    if (list) this.domains.set(q.name, list.filter((x) => !sameName(x.name, q)));
+  }
+
+  /** The partitions of a partitioned table (direct ones). */
+  partitionsOf(table: QName): RelationInfo[] {
+    return this.allRelations().filter((r) => r.partitionOf && sameName(r.partitionOf, table));
   }
 
   functionVolatility(name: string): Volatility | undefined {

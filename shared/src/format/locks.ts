@@ -1,6 +1,6 @@
 // Markdown descriptions of what statements lock: the hover of one statement and the lock report
 // of a file. Editor-free (the language server and the CLI both print these).
-import { describeBlocked, blocksTraffic } from '../locks/modes';
+import { describeBlocked, describeBlockedSequence, blocksTraffic } from '../locks/modes';
 import type { LockEffect } from '../locks/catalogue';
 import type { StatementInfo } from '../engine';
 import type { Statement } from '../parse/statement';
@@ -13,16 +13,21 @@ const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 function roleNote(l: LockEffect): string {
   switch (l.role) {
     case 'referenced': return ' (referenced by the foreign key)';
+    case 'referencing': return ' (has a foreign key to it)';
     case 'parent': return ' (partitioned parent)';
     case 'partition': return ' (partition)';
     case 'index': return ' (index)';
+    case 'sequence': return ' (sequence)';
     default: return '';
   }
 }
 
+const blocked = (l: LockEffect) => (l.role === 'sequence' ? describeBlockedSequence(l.mode) : describeBlocked(l.mode));
+
 function lockLine(l: LockEffect, isNew: boolean): string {
-  const parts = [`**${l.mode}** on ${code(qname(l))}${roleNote(l)} by ${l.action}: ${describeBlocked(l.mode)}`];
-  if (l.rewrite) parts.push('rewrites the table (time grows with its size; the lock is held throughout)');
+  const parts = [`**${l.mode}** on ${code(qname(l))}${roleNote(l)} by ${l.action}: ${blocked(l)}`];
+  if (l.rewrite) parts.push(`rewrites the table${l.rewriteUnless ? ` unless ${l.rewriteUnless}` : ''} (time grows with its size; the lock is held throughout)`);
+  else if (l.newStorage) parts.push('replaces the table\'s storage with a new, empty file (instant: no row is copied)');
   else if (l.rewriteUnknown) parts.push('may rewrite the table (depends on the column\'s current type, which pgsafe does not know)');
   if (l.scan) parts.push('scans the table while holding the lock');
   let line = `- ${parts.join('; ')}.`;
@@ -76,8 +81,8 @@ export function fileLockReport(file: string, text: string, statements: readonly 
     i.locks.forEach((l, k) => {
       const isNew = i.newRelation[k];
       if (blocksTraffic(l.mode) && !isNew) heavy++;
-      const flags = [l.rewrite ? 'rewrite' : l.rewriteUnknown ? 'rewrite?' : '', l.scan ? 'scan' : ''].filter(Boolean).join(', ');
-      rows.push(`| ${line} | ${code(cell(statementTitle(stmt)))} | ${code(qname(l))}${isNew ? ' (new)' : ''} | ${l.mode} | ${cell(describeBlocked(l.mode))} | ${flags || '–'} | ${i.inTransaction ? 'yes' : 'no'} | ${rules || '–'} |`);
+      const flags = [l.rewrite ? 'rewrite' : l.rewriteUnknown ? 'rewrite?' : l.newStorage ? 'new empty file' : '', l.scan ? 'scan' : ''].filter(Boolean).join(', ');
+      rows.push(`| ${line} | ${code(cell(statementTitle(stmt)))} | ${code(qname(l))}${roleNote(l)}${isNew ? ' (new)' : ''} | ${l.mode} | ${cell(blocked(l))} | ${flags || '–'} | ${i.inTransaction ? 'yes' : 'no'} | ${rules || '–'} |`);
     });
   }
   if (rows.length === 0) out.push('No statement takes a table-level lock on an existing relation.');

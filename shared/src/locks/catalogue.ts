@@ -5,21 +5,34 @@ import { listName, rangeVarName, type QName } from '../ast/names';
 import { couldBeRewriteFree, isRewriteFreeTypeChange, isVirtualGenerated, typeRef, SERIAL_TYPES } from '../ast/types';
 import { expressionVolatility, isNullConstant } from '../ast/volatility';
 import { hasOption } from '../ast/options';
-import type { Catalog } from '../context/catalog';
+import { objectName, type Catalog } from '../context/catalog';
 import type { Statement } from '../parse/statement';
 import { strongerLock, type LockMode } from './modes';
 
 export interface LockEffect {
   relation: QName;
-  /** What the relation is to the statement: the table it changes, an FK's referenced table, … */
-  role: 'target' | 'referenced' | 'parent' | 'partition' | 'index';
+  /** What the relation is to the statement: the table it changes, an FK's referenced table, a sequence, … */
+  role: 'target' | 'referenced' | 'referencing' | 'parent' | 'partition' | 'index' | 'sequence';
   mode: LockMode;
   /** Rewrites the table (new relfilenode): time grows with table size, lock held throughout. */
   rewrite: boolean;
+  /**
+   * The table gets a new, empty file without a rewrite (TRUNCATE): the database shows a new
+   * relfilenode, but no row is copied, so it is instant whatever the table's size.
+   */
+  newStorage?: boolean;
   /** The rewrite depends on facts pgsafe does not know (e.g. the column's current type). */
   rewriteUnknown?: boolean;
+  /**
+   * With `rewrite`: PostgreSQL skips the rewrite under a condition pgsafe cannot see, e.g. "the
+   * session TimeZone is UTC" for timestamp → timestamptz. Rules still report it; the verify
+   * comparison does not hold the catalogue to either outcome.
+   */
+  rewriteUnless?: string;
   /** Scans the table while the lock is held. */
   scan: boolean;
+  /** Whether it scans depends on the plan (an UPDATE / DELETE with a WHERE: index or full scan). */
+  scanDependsOnPlan?: boolean;
   /** Short name of the action that takes it, for messages: "ADD COLUMN", "CREATE INDEX". */
   action: string;
 }
@@ -42,12 +55,34 @@ export function lockEffects(stmt: Statement, opts: LockOptions): LockEffect[] {
   const n = stmt.node;
   if (!n) return [];
   switch (stmt.kind) {
-    case 'IndexStmt':
-      return effect(rangeVarName(n.relation), n.concurrent ? SUE : 'SHARE', n.concurrent ? 'CREATE INDEX CONCURRENTLY' : 'CREATE INDEX', { scan: true });
+    case 'IndexStmt': {
+      const table = rangeVarName(n.relation);
+      const out = effect(table, n.concurrent ? SUE : 'SHARE', n.concurrent ? 'CREATE INDEX CONCURRENTLY' : 'CREATE INDEX', { scan: true });
+      // On a partitioned table (without ONLY) the index is built on every partition, each under SHARE.
+      if (table && n.relation?.inh) for (const p of allPartitions(opts.catalog, table)) out.push(...effect(p, 'SHARE', 'CREATE INDEX', { role: 'partition', scan: true }));
+      return out;
+    }
     case 'DropStmt':
       return dropEffects(n, opts);
     case 'TruncateStmt':
-      return (n.relations ?? []).flatMap((r: any) => effect(rangeVarName(r.RangeVar), AE, 'TRUNCATE'));
+      // TRUNCATE swaps in a new, empty file (newStorage, not a rewrite); RESTART IDENTITY also
+      // resets, under ACCESS EXCLUSIVE, the sequences the tables own.
+      return (n.relations ?? []).flatMap((r: any) => {
+        const table = rangeVarName(r.RangeVar);
+        return [
+          ...effect(table, AE, 'TRUNCATE', { newStorage: true }),
+          ...(n.restart_seqs ? ownedSequences(opts.catalog, table).flatMap((q) => effect(q, AE, 'TRUNCATE … RESTART IDENTITY', { role: 'sequence', newStorage: true })) : []),
+        ];
+      });
+    case 'AlterSeqStmt':
+      // Every ALTER SEQUENCE form (RESTART, INCREMENT, OWNED BY, …) opens the sequence with SHARE
+      // ROW EXCLUSIVE (sequence.c AlterSequence, PG 10+), which blocks nextval() until COMMIT.
+      // Every option but OWNED BY rewrites the sequence's one-row file (sequence.c init_params,
+      // need_seq_rewrite): a new, empty-sized file, not a table rewrite.
+      return effect(rangeVarName(n.sequence), SRE, 'ALTER SEQUENCE', {
+        role: 'sequence',
+        newStorage: (n.options ?? []).some((o: any) => o.DefElem?.defname !== 'owned_by'),
+      });
     case 'AlterTableStmt':
       return alterTableEffects(n, opts);
     case 'RenameStmt':
@@ -72,7 +107,8 @@ export function lockEffects(stmt: Statement, opts: LockOptions): LockEffect[] {
     case 'VacuumStmt': {
       const full = hasOption(n.options, 'full');
       const action = n.is_vacuumcmd ? (full ? 'VACUUM FULL' : 'VACUUM') : 'ANALYZE';
-      return (n.rels ?? []).flatMap((r: any) => effect(rangeVarName(r.VacuumRelation?.relation), full ? AE : SUE, action, { rewrite: full, scan: true }));
+      // ANALYZE reads a sample of the rows, not the whole table (no seq_scan in the statistics).
+      return (n.rels ?? []).flatMap((r: any) => effect(rangeVarName(r.VacuumRelation?.relation), full ? AE : SUE, action, { rewrite: full, scan: !!n.is_vacuumcmd }));
     }
     case 'ClusterStmt':
       return effect(rangeVarName(n.relation), AE, 'CLUSTER', { rewrite: true, scan: true });
@@ -90,9 +126,9 @@ export function lockEffects(stmt: Statement, opts: LockOptions): LockEffect[] {
     case 'LockStmt':
       return (n.relations ?? []).flatMap((r: any) => effect(rangeVarName(r.RangeVar), LOCK_MODES[n.mode] ?? AE, 'LOCK TABLE'));
     case 'UpdateStmt':
-      return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'UPDATE', { scan: !n.whereClause });
+      return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'UPDATE', { scan: !n.whereClause, scanDependsOnPlan: !!n.whereClause || undefined });
     case 'DeleteStmt':
-      return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'DELETE', { scan: !n.whereClause });
+      return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'DELETE', { scan: !n.whereClause, scanDependsOnPlan: !!n.whereClause || undefined });
     case 'InsertStmt':
       return effect(rangeVarName(n.relation), 'ROW EXCLUSIVE', 'INSERT');
     case 'CopyStmt':
@@ -128,13 +164,22 @@ function dropEffects(n: any, opts: LockOptions): LockEffect[] {
         const q = listName(items);
         const action = `DROP ${n.removeType.slice(7).replace('MATVIEW', 'MATERIALIZED VIEW').replace('_', ' ')}`;
         out.push(...effect(q, AE, action));
-        // Dropping a table drops its FKs, which locks each referenced table too.
+        // Dropping a table drops its FKs, which locks each referenced table too, and the
+        // sequences its serial / identity columns own.
         for (const c of opts.catalog.relation(q)?.constraints.values() ?? []) {
           if (c.type === 'foreign' && c.references) out.push(...effect(c.references, AE, action, { role: 'referenced' }));
         }
+        if (n.removeType === 'OBJECT_TABLE') for (const sq of ownedSequences(opts.catalog, q)) out.push(...effect(sq, AE, action, { role: 'sequence' }));
         break;
       }
-      case 'OBJECT_TRIGGER':
+      case 'OBJECT_TRIGGER': {
+        // DROP TRIGGER IF EXISTS of a trigger the model knows is absent only raises a notice:
+        // PostgreSQL looks the trigger up before it locks the table.
+        const table = listName(items?.slice(0, -1));
+        if (n.missing_ok && knownWithoutTrigger(opts.catalog, table, listName(items)?.name)) break;
+        out.push(...effect(table, AE, 'DROP TRIGGER'));
+        break;
+      }
       case 'OBJECT_RULE':
       case 'OBJECT_POLICY': {
         const table = listName(items?.slice(0, -1));
@@ -178,6 +223,7 @@ function alterTableEffects(n: any, opts: LockOptions): LockEffect[] {
   let mode: LockMode | undefined;
   let rewrite = false;
   let rewriteUnknown = false;
+  let rewriteUnless: string | undefined;
   let scan = false;
   const actions: string[] = [];
   const others: LockEffect[] = [];
@@ -188,18 +234,20 @@ function alterTableEffects(n: any, opts: LockOptions): LockEffect[] {
     mode = mode ? strongerLock(mode, e.mode) : e.mode;
     rewrite ||= e.rewrite;
     rewriteUnknown ||= !!e.rewriteUnknown;
+    rewriteUnless ??= e.rewriteUnless;
     scan ||= e.scan;
     if (!actions.includes(e.action)) actions.push(e.action);
     others.push(...e.others);
   }
   if (!mode) return [];
-  return [{ relation: table, role, mode, rewrite, rewriteUnknown: rewriteUnknown || undefined, scan, action: actions.join(', ') }, ...others];
+  return [{ relation: table, role, mode, rewrite, rewriteUnknown: rewriteUnknown || undefined, rewriteUnless, scan, action: actions.join(', ') }, ...others];
 }
 
 interface CmdEffect {
   mode: LockMode;
   rewrite: boolean;
   rewriteUnknown?: boolean;
+  rewriteUnless?: string;
   scan: boolean;
   action: string;
   others: LockEffect[];
@@ -215,6 +263,8 @@ export function alterCmdEffect(cmd: any, table: QName, opts: LockOptions): CmdEf
       const t = typeRef(def?.typeName);
       const dflt = cons.find((c) => c.contype === 'CONSTR_DEFAULT');
       let rewrite = !!t && SERIAL_TYPES.has(t.name);
+      // A domain with constraints: every row is checked against them, by rewriting the table.
+      rewrite ||= !!opts.catalog.domain(t)?.constrained;
       rewrite ||= cons.some((c) => c.contype === 'CONSTR_IDENTITY' || (c.contype === 'CONSTR_GENERATED' && !isVirtualGenerated(c)));
       if (dflt) {
         if (opts.pgVersion < 11 && !isNullConstant(dflt.raw_expr)) rewrite = true;
@@ -224,25 +274,34 @@ export function alterCmdEffect(cmd: any, table: QName, opts: LockOptions): CmdEf
       let scan = false;
       for (const c of cons) {
         if (c.contype === 'CONSTR_FOREIGN') {
-          others.push(...effect(rangeVarName(c.pktable), SRE, 'ADD COLUMN … REFERENCES', { role: 'referenced', scan: true }));
-          scan = true;
+          // The new column is all NULL, so the FK is validated without reading either table.
+          others.push(...effect(rangeVarName(c.pktable), SRE, 'ADD COLUMN … REFERENCES', { role: 'referenced' }));
         }
         if (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_UNIQUE' || c.contype === 'CONSTR_PRIMARY') scan = true;
       }
       return base(AE, 'ADD COLUMN', { rewrite, scan, others });
     }
     case 'AT_AlterColumnType': {
-      const to = typeRef(cmd.def?.ColumnDef?.typeName);
+      const named = typeRef(cmd.def?.ColumnDef?.typeName);
+      // To a domain: a constrained one checks every row (rewrite); an unconstrained one is its base type.
+      const domain = opts.catalog.domain(named);
+      const to = domain && !domain.constrained ? domain.base : named;
       const using = !!cmd.def?.ColumnDef?.raw_default;
       const rel = opts.catalog.relation(table);
       const from = rel?.uncertain ? undefined : rel?.columns.get(cmd.name)?.type;
       let rewrite = true;
       let rewriteUnknown = false;
-      if (to && !using) {
+      let rewriteUnless: string | undefined;
+      if (to && !using && !domain?.constrained) {
         if (from) rewrite = !isRewriteFreeTypeChange(from, to);
         else if (couldBeRewriteFree(to)) { rewrite = false; rewriteUnknown = true; }
+        if (rewrite && from?.name === 'timestamp' && to.name === 'timestamptz' && opts.pgVersion >= 12) rewriteUnless = 'the session TimeZone is UTC';
       }
-      return base(AE, 'ALTER COLUMN TYPE', { rewrite, rewriteUnknown, scan: rewrite });
+      // Foreign keys of other tables to this column are dropped and re-added (their tables are
+      // locked, and re-checked when the column's storage changes).
+      const referencing = opts.catalog.dependentsOf(table, cmd.name).filter((d) => d.kind === 'foreign key' && d.on)
+        .flatMap((d) => effect(d.on, AE, 'ALTER COLUMN TYPE', { role: 'referencing', scan: rewrite, rewriteUnknown: rewriteUnknown || !!rewriteUnless || undefined }));
+      return base(AE, 'ALTER COLUMN TYPE', { rewrite, rewriteUnknown, rewriteUnless, scan: rewrite, others: referencing });
     }
     case 'AT_SetNotNull': {
       const proven = opts.pgVersion >= 12 && hasValidatedNotNullCheck(opts.catalog, table, cmd.name);
@@ -263,7 +322,7 @@ export function alterCmdEffect(cmd: any, table: QName, opts: LockOptions): CmdEf
           return base(AE, 'ADD NOT NULL', { scan: validate });
         case 'CONSTR_UNIQUE':
         case 'CONSTR_PRIMARY':
-          return base(AE, c.contype === 'CONSTR_PRIMARY' ? 'ADD PRIMARY KEY' : 'ADD UNIQUE', { scan: !c.indexname });
+          return base(AE, c.contype === 'CONSTR_PRIMARY' ? 'ADD PRIMARY KEY' : 'ADD UNIQUE', { scan: !c.indexname || (c.contype === 'CONSTR_PRIMARY' && primaryKeyNeedsNotNullScan(opts.catalog, table, c.indexname)) });
         case 'CONSTR_EXCLUSION':
           return base(AE, 'ADD EXCLUDE', { scan: true });
         default:
@@ -272,7 +331,8 @@ export function alterCmdEffect(cmd: any, table: QName, opts: LockOptions): CmdEf
     }
     case 'AT_ValidateConstraint': {
       const ref = opts.catalog.constraint(table, cmd.name)?.references;
-      return base(SUE, 'VALIDATE CONSTRAINT', { scan: true, others: effect(ref, 'ROW SHARE', 'VALIDATE CONSTRAINT', { role: 'referenced' }) });
+      // An FK's validation query joins the referenced table: both are read (no blocking lock on it).
+      return base(SUE, 'VALIDATE CONSTRAINT', { scan: true, others: effect(ref, 'ROW SHARE', 'VALIDATE CONSTRAINT', { role: 'referenced', scan: true }) });
     }
     case 'AT_DropConstraint': {
       const known = opts.catalog.constraint(table, cmd.name);
@@ -288,12 +348,18 @@ export function alterCmdEffect(cmd: any, table: QName, opts: LockOptions): CmdEf
       return base(SRE, cmd.subtype.startsWith('AT_Disable') ? 'DISABLE TRIGGER' : 'ENABLE TRIGGER');
     case 'AT_AttachPartition': {
       const part = rangeVarName(cmd.def?.PartitionCmd?.name);
-      return base(SUE, 'ATTACH PARTITION', { others: effect(part, AE, 'ATTACH PARTITION', { role: 'partition', scan: true }) });
+      // The DEFAULT partition is locked too and scanned for rows that now belong to the new one.
+      const dflt = opts.catalog.partitionsOf(table).filter((r) => r.defaultPartition).flatMap((r) => effect(r.name, AE, 'ATTACH PARTITION', { role: 'partition', scan: true }));
+      return base(SUE, 'ATTACH PARTITION', { others: [...effect(part, AE, 'ATTACH PARTITION', { role: 'partition', scan: true }), ...dflt] });
     }
     case 'AT_DetachPartition': {
       const part = rangeVarName(cmd.def?.PartitionCmd?.name);
       const conc = !!cmd.def?.PartitionCmd?.concurrent;
-      return base(conc ? SUE : AE, conc ? 'DETACH PARTITION CONCURRENTLY' : 'DETACH PARTITION', { others: effect(part, conc ? SUE : AE, 'DETACH PARTITION', { role: 'partition' }) });
+      // Tables with a foreign key to the parent lose the partition's rows from it: ACCESS
+      // EXCLUSIVE on each, and a scan checking no row references the partition (observed on
+      // PostgreSQL 15 and 18).
+      const referencing = conc ? [] : opts.catalog.dependentsOf(table).filter((d) => d.kind === 'foreign key' && d.on).flatMap((d) => effect(d.on, AE, 'DETACH PARTITION', { role: 'referencing', scan: true }));
+      return base(conc ? SUE : AE, conc ? 'DETACH PARTITION CONCURRENTLY' : 'DETACH PARTITION', { others: [...effect(part, conc ? SUE : AE, 'DETACH PARTITION', { role: 'partition' }), ...referencing] });
     }
     case 'AT_DetachPartitionFinalize':
       return base(SUE, 'DETACH PARTITION FINALIZE');
@@ -305,8 +371,17 @@ export function alterCmdEffect(cmd: any, table: QName, opts: LockOptions): CmdEf
       return base(AE, 'SET ACCESS METHOD', { rewrite: true });
     case 'AT_SetExpression':
       return base(AE, 'SET EXPRESSION', { rewrite: true });
-    case 'AT_DropColumn':
-      return base(AE, 'DROP COLUMN');
+    case 'AT_DropColumn': {
+      // The column's FKs go with it (ACCESS EXCLUSIVE on each referenced table, as DROP
+      // CONSTRAINT), and so does the sequence a serial / identity column owns.
+      const rel = opts.catalog.relation(table);
+      const others: LockEffect[] = [];
+      for (const c of rel?.constraints.values() ?? []) {
+        if (c.type === 'foreign' && c.references && c.columns?.includes(cmd.name)) others.push(...effect(c.references, AE, 'DROP COLUMN', { role: 'referenced' }));
+      }
+      for (const sq of ownedSequences(opts.catalog, table, cmd.name)) others.push(...effect(sq, AE, 'DROP COLUMN', { role: 'sequence' }));
+      return base(AE, 'DROP COLUMN', { others });
+    }
     case 'AT_ColumnDefault':
       return base(AE, cmd.def ? 'SET DEFAULT' : 'DROP DEFAULT');
     case 'AT_DropNotNull':
@@ -320,7 +395,40 @@ function alterActionName(subtype: string): string {
   return String(subtype ?? 'ALTER').replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
 }
 
+/**
+ * The sequences a table's serial and identity columns own (all, or `column`'s): the name
+ * PostgreSQL gave them when the column was created (`<table>_<column>_seq`, shortened to 63
+ * bytes), which a later rename of the table or column does not change.
+ */
+export function ownedSequences(catalog: Catalog, table: QName | undefined, column?: string): QName[] {
+  const rel = catalog.relation(table);
+  if (!rel || rel.kind !== 'table' && rel.kind !== 'partitioned') return [];
+  const out: QName[] = [];
+  for (const c of rel.columns.values()) {
+    if (column !== undefined && c.name !== column) continue;
+    if (c.ownedSequence || c.identity || (c.type && SERIAL_TYPES.has(c.type.name))) out.push({ schema: rel.name.schema, name: c.ownedSequence ?? objectName(rel.name.name, c.name, 'seq') });
+  }
+  return out;
+}
 
+/** PRIMARY KEY USING INDEX on a column the model knows is nullable: the implicit SET NOT NULL scans. */
+function primaryKeyNeedsNotNullScan(catalog: Catalog, table: QName, index: string): boolean {
+  const cols = catalog.index({ schema: table.schema, name: index })?.columns;
+  const rel = catalog.relation(table);
+  return !!cols && !!rel && cols.some((c) => rel.columns.get(c)?.notNull === false);
+}
+
+/** Every partition below a partitioned table, sub-partitions included. */
+function allPartitions(catalog: Catalog, table: QName, depth = 0): QName[] {
+  if (depth > 8) return [];
+  return catalog.partitionsOf(table).flatMap((p) => [p.name, ...allPartitions(catalog, p.name, depth + 1)]);
+}
+
+/** The model knows the table fully and it has no trigger of that name. */
+function knownWithoutTrigger(catalog: Catalog, table: QName | undefined, trigger: string | undefined): boolean {
+  const rel = catalog.relation(table);
+  return !!rel && !!trigger && !rel.partial && !rel.uncertain && !rel.triggers?.has(trigger);
+}
 
 export function hasValidatedNotNullCheck(catalog: Catalog, table: QName, column: string): boolean {
   for (const c of catalog.relation(table)?.constraints.values() ?? []) {

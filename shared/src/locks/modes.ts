@@ -48,3 +48,13 @@ export function describeBlocked(mode: LockMode): string {
   if (b.ddl) return 'blocks only other DDL, VACUUM and ANALYZE (reads and writes continue)';
   return 'does not block reads or writes';
 }
+
+/**
+ * What a mode blocks on a sequence: nextval() takes ROW EXCLUSIVE on it, so SHARE or stronger
+ * holds up every INSERT that draws a value from it; only ACCESS EXCLUSIVE blocks reading it.
+ */
+export function describeBlockedSequence(mode: LockMode): string {
+  if (mode === 'ACCESS EXCLUSIVE') return 'blocks nextval() and every read of the sequence, so INSERTs that draw from it wait';
+  if (lockRank(mode) >= lockRank('SHARE')) return 'blocks nextval(), so INSERTs that draw from the sequence wait (reads of the sequence continue)';
+  return describeBlocked(mode);
+}

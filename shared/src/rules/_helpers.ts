@@ -2,7 +2,7 @@
 import { displayName, rangeVarName, type QName } from '../ast/names';
 import type { RuleContext } from '../context/rule-context';
 import type { LockEffect } from '../locks/catalogue';
-import { describeBlocked, type LockMode } from '../locks/modes';
+import { describeBlocked, describeBlockedSequence, type LockMode } from '../locks/modes';
 import type { Statement } from '../parse/statement';
 
 const commandsCache = new WeakMap<Statement, { table: QName; cmd: any }[]>();
@@ -23,8 +23,8 @@ export function alterCommands(stmt: Statement): readonly { table: QName; cmd: an
 }
 
 /** "a SHARE lock on orders, which blocks INSERT, UPDATE and DELETE (reads continue)" */
-export function lockPhrase(mode: LockMode, relation: QName | undefined, display = displayName(relation)): string {
-  return `${article(mode)} ${mode} lock on ${display}, which ${describeBlocked(mode)}`;
+export function lockPhrase(mode: LockMode, relation: QName | undefined, display = displayName(relation), role?: string): string {
+  return `${article(mode)} ${mode} lock on ${role === 'sequence' ? `sequence ${display}` : display}, which ${role === 'sequence' ? describeBlockedSequence(mode) : describeBlocked(mode)}`;
 }
 
 function article(mode: string): string {

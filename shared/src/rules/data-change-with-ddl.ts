@@ -3,7 +3,7 @@ import { existingEffects, related } from './_helpers';
 import { lockedTable, snippet } from './_flow';
 import { isDataChangeOnExisting, isDdlOnExisting } from '../context/walker';
 import { lockEffects, type LockEffect } from '../locks/catalogue';
-import { describeBlocked, lockRank } from '../locks/modes';
+import { describeBlocked, describeBlockedSequence, lockRank } from '../locks/modes';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 
@@ -15,7 +15,7 @@ function ddlLock(ddl: Statement, ctx: RuleContext): LockEffect | undefined {
 }
 
 function lockPhrase(l: LockEffect): string {
-  return `${/^[AEIOU]/.test(l.mode) ? 'an' : 'a'} ${l.mode} lock on ${lockedTable(l)}, which ${describeBlocked(l.mode)}`;
+  return `${/^[AEIOU]/.test(l.mode) ? 'an' : 'a'} ${l.mode} lock on ${l.role === 'sequence' ? `sequence ${lockedTable(l)}` : lockedTable(l)}, which ${l.role === 'sequence' ? describeBlockedSequence(l.mode) : describeBlocked(l.mode)}`;
 }
 
 function verbOf(stmt: Statement): string {

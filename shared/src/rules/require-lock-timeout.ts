@@ -19,7 +19,7 @@ export default defineRule({
     const scope = ctx.tx.inTransaction ? 'this transaction' : 'this session';
     const target = heavy.role === 'index' ? `the table of index ${name(heavy.relation)}` : name(heavy.relation);
     return {
-      message: `${heavy.action} requests ${lockPhrase(heavy.mode, heavy.relation, target)}, and no lock_timeout is set in ${scope}. If a long query holds a conflicting lock, this statement waits — and every query on the table queues behind it.`,
+      message: `${heavy.action} requests ${lockPhrase(heavy.mode, heavy.relation, target, heavy.role)}, and no lock_timeout is set in ${scope}. If a long query holds a conflicting lock, this statement waits — and every query ${heavy.role === 'sequence' ? 'that needs the sequence' : 'on the table'} queues behind it.`,
       help: `Put \`SET ${ctx.tx.inTransaction ? 'LOCAL ' : ''}lock_timeout = '${ctx.lockTimeout}';\` before it (and retry the migration if it times out). Reported once per transaction; \`lock_timeout = 0\` counts as unset.`,
     };
   },

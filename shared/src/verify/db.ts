@@ -176,10 +176,16 @@ export async function openServer(url: string): Promise<VerifyDb> {
   }
   const v = await version((s) => db.query(s));
   let closed = false;
+  // The SQL run here: a role that appeared on the server meanwhile is dropped at the end only if
+  // this SQL names it (other sessions on a shared server create roles too).
+  const ran: string[] = [];
   return {
     name: `PostgreSQL ${v.text} at ${where}`,
     major: v.major,
-    exec: (s) => db.query(s),
+    exec: (s) => {
+      ran.push(s);
+      return db.query(s);
+    },
     query: (s) => db.query(s),
     async close() {
       if (closed) return;
@@ -194,7 +200,8 @@ export async function openServer(url: string): Promise<VerifyDb> {
       await db.end().catch(() => undefined);
       if (owned) await admin.query(`drop database if exists ${name} with (force)`).catch(() => admin.query(`drop database if exists ${name}`)).catch(() => undefined);
       const rolesAfter = (await admin.query('select rolname from pg_roles').catch(() => ({ rows: [] }))).rows.map((r: any) => r.rolname as string);
-      for (const r of rolesAfter) if (!rolesBefore.has(r)) await admin.query(`drop role if exists "${r.replace(/"/g, '""')}"`).catch(() => undefined);
+      const text = ran.join('\n').toLowerCase();
+      for (const r of rolesAfter) if (!rolesBefore.has(r) && text.includes(r.toLowerCase())) await admin.query(`drop role if exists "${r.replace(/"/g, '""')}"`).catch(() => undefined);
       await admin.end().catch(() => undefined);
     },
   };

@@ -1,6 +1,6 @@
 // Reports of `pgsafe verify`: text (terminal), JSON (machines) and Markdown (a pull request).
 import { describeDisagreement } from './compare';
-import type { FileVerdict, SetVerdict, StatementReport } from './verify';
+import { RERUN_KINDS, RERUN_LABEL, type FileVerdict, type RerunKind, type SetVerdict, type StatementReport } from './verify';
 
 export interface VerifySummary {
   files: number;
@@ -11,8 +11,28 @@ export interface VerifySummary {
   scans: number;
   downsEqual: number;
   downsChecked: number;
+  /** Statements (and files whose second run changes the schema) that are not re-runnable, harmless ones excluded. */
   notRerunnable: number;
+  /** The same by kind, harmless ones ("fails-in-transaction") included. */
+  rerunByKind: Record<RerunKind, number>;
   disagreements: number;
+}
+
+/** Not re-runnable statements of these files by kind (schema changes count once per file). */
+export function rerunCounts(files: readonly FileVerdict[]): Record<RerunKind, number> {
+  const out = Object.fromEntries(RERUN_KINDS.map((k) => [k, 0])) as Record<RerunKind, number>;
+  for (const f of files) {
+    for (const x of f.idempotency?.failures ?? []) out[x.kind]++;
+    if (f.idempotency?.schemaChanges.length) out['changes-schema']++;
+  }
+  return out;
+}
+
+/** "2 fail on re-run, 1 duplicates data (+ 5 harmless)" */
+export function describeRerun(counts: Record<RerunKind, number>): string {
+  const parts = RERUN_KINDS.filter((k) => k !== 'fails-in-transaction' && counts[k]).map((k) => `${counts[k]} ${RERUN_LABEL[k].replace(/ \(.*\)$/, '')}`);
+  const harmless = counts['fails-in-transaction'];
+  return `${parts.join(', ') || 'none'}${harmless ? ` (+ ${harmless} that fail on re-run harmlessly, inside the file's transaction)` : ''}`;
 }
 
 /** Blocking locks (SHARE or stronger) on relations that existed before the file. */
@@ -29,11 +49,14 @@ export function summarize(sets: readonly SetVerdict[]): VerifySummary {
     reviewed: reviewed.length,
     failed: files.filter((f) => !f.ok).length + sets.filter((s) => s.stopped && !s.files.some((f) => !f.ok)).length,
     blockingLocks: stmts.reduce((n, s) => n + blockingLocks(s).length, 0),
-    rewrites: stmts.reduce((n, s) => n + s.rewrites.filter((r) => r.kind !== 'i' && r.kind !== 'I').length, 0),
+    rewrites: stmts.reduce((n, s) => n + s.rewrites.filter((r) => r.kind !== 'i' && r.kind !== 'I' && r.how !== 'new empty file').length, 0),
     scans: stmts.reduce((n, s) => n + s.scans.length, 0),
     downsChecked: reviewed.filter((f) => f.down).length,
     downsEqual: reviewed.filter((f) => f.down?.equal).length,
-    notRerunnable: reviewed.reduce((n, f) => n + (f.idempotency?.failures.length ?? 0), 0),
+    ...(() => {
+      const rerunByKind = rerunCounts(reviewed);
+      return { rerunByKind, notRerunnable: RERUN_KINDS.filter((k) => k !== 'fails-in-transaction').reduce((n, k) => n + rerunByKind[k], 0) };
+    })(),
     disagreements: stmts.reduce((n, s) => n + s.disagreements.length, 0),
   };
 }
@@ -46,7 +69,7 @@ function statementLines(s: StatementReport, indent: string): string[] {
   if (s.source === 'control') return [];
   const facts: string[] = [];
   for (const l of s.locks.filter((x) => x.mode !== 'ACCESS SHARE' && x.mode !== 'ROW SHARE' && x.mode !== 'ROW EXCLUSIVE')) facts.push(`${l.mode} on ${l.relation}${l.kind === 'i' ? ' (index)' : ''} — ${l.blocks}`);
-  for (const r of s.rewrites) facts.push(`rewrites ${r.relation}${r.kind === 'i' ? ' (index)' : ''}${r.how === 're-created' ? ' (re-created)' : ''}`);
+  for (const r of s.rewrites) facts.push(r.how === 'new empty file' ? `new empty file for ${r.relation} (no row copied)` : `rewrites ${r.relation}${r.kind === 'i' ? ' (index)' : ''}${r.how === 're-created' ? ' (re-created)' : ''}`);
   for (const sc of s.scans) facts.push(`scans ${sc.relation}${sc.count > 1 ? ` ×${sc.count}` : ''}`);
   if (!facts.length && !s.disagreements.length && !s.rules.length) return [];
   out.push(`${head}  (${ms(s.durationMs)}${s.source === 'catalogue' ? ', outside a transaction: locks from the catalogue, not observed' : ''})`);
@@ -86,15 +109,15 @@ export function formatVerifyText(sets: readonly SetVerdict[]): string {
         }
       }
       if (f.idempotency) {
-        if (f.idempotency.rerunnable) out.push('    re-run: idempotent');
-        for (const x of f.idempotency.failures) out.push(`    re-run: line ${x.line} is not re-runnable: ${x.statement} — ${x.message}`);
+        if (f.idempotency.rerunnable) out.push(f.idempotency.failures.length ? '    re-run: safe to retry (every failure is inside the file\'s transaction)' : '    re-run: idempotent');
+        for (const x of f.idempotency.failures) out.push(`    re-run: line ${x.line} ${RERUN_LABEL[x.kind]}: ${x.statement} — ${x.message}`);
         for (const d of f.idempotency.schemaChanges) out.push(`    re-run changes the schema: ${d}`);
       }
     }
     if (set.stopped) out.push(`  stopped at ${set.stopped.file}${set.stopped.line ? `:${set.stopped.line}` : ''}: ${set.stopped.message}`);
   }
   const s = summarize(sets);
-  out.push('', `${s.reviewed} file(s) verified, ${s.failed} failed; ${s.blockingLocks} blocking lock(s) on existing relations, ${s.rewrites} table rewrite(s), ${s.scans} full scan(s); downs equal ${s.downsEqual}/${s.downsChecked}; ${s.notRerunnable} statement(s) not re-runnable; ${s.disagreements} catalogue/database disagreement(s).`);
+  out.push('', `${s.reviewed} file(s) verified, ${s.failed} failed; ${s.blockingLocks} blocking lock(s) on existing relations, ${s.rewrites} table rewrite(s), ${s.scans} full scan(s); downs equal ${s.downsEqual}/${s.downsChecked}; not re-runnable: ${describeRerun(s.rerunByKind)}; ${s.disagreements} catalogue/database disagreement(s).`);
   return out.join('\n') + '\n';
 }
 
@@ -109,14 +132,15 @@ export function formatVerifyMarkdown(sets: readonly SetVerdict[]): string {
   const s = summarize(sets);
   const bad = s.failed > 0;
   const out: string[] = [`## ${bad ? '❌' : s.blockingLocks ? '⚠️' : '✅'} pgsafe verify`, ''];
-  out.push(`${s.reviewed} migration(s) verified on ${[...new Set(sets.map((x) => x.engine))].join(', ')}.`, '');
+  out.push(`${s.reviewed} migration(s) verified on ${[...new Set(sets.map((x) => x.engine))].join(', ')}. Not re-runnable: ${describeRerun(s.rerunByKind)}.`, '');
   out.push('| file | up | blocking locks | rewrites | scans | down | re-run | disagreements |', '|---|---|---:|---:|---:|---|---|---:|');
   for (const set of sets) {
     for (const f of set.files.filter((x) => x.reviewed || !x.up.ok)) {
       const st = f.statements;
       const down = !f.down ? '–' : f.down.error ? '❌ failed' : f.down.equal ? `✅ ${f.down.source}` : `❌ differs (${f.down.source})`;
-      const rerun = !f.idempotency ? '–' : f.idempotency.rerunnable ? '✅' : `❌ ${f.idempotency.failures.length + f.idempotency.schemaChanges.length}`;
-      out.push(`| ${code(cell(f.name))} | ${f.up.ok ? '✅' : '❌'} | ${st.reduce((n, x) => n + blockingLocks(x).length, 0)} | ${st.reduce((n, x) => n + x.rewrites.length, 0)} | ${st.reduce((n, x) => n + x.scans.length, 0)} | ${down} | ${rerun} | ${st.reduce((n, x) => n + x.disagreements.length, 0)} |`);
+      const serious = f.idempotency ? f.idempotency.failures.filter((x) => x.severity !== 'harmless').length + (f.idempotency.schemaChanges.length ? 1 : 0) : 0;
+      const rerun = !f.idempotency ? '–' : f.idempotency.rerunnable ? '✅' : `${f.idempotency.failures.some((x) => x.severity === 'error') ? '❌' : '⚠️'} ${serious}`;
+      out.push(`| ${code(cell(f.name))} | ${f.up.ok ? '✅' : '❌'} | ${st.reduce((n, x) => n + blockingLocks(x).length, 0)} | ${st.reduce((n, x) => n + x.rewrites.filter((r) => r.how !== 'new empty file').length, 0)} | ${st.reduce((n, x) => n + x.scans.length, 0)} | ${down} | ${rerun} | ${st.reduce((n, x) => n + x.disagreements.length, 0)} |`);
     }
   }
   for (const set of sets) {
@@ -133,7 +157,10 @@ export function formatVerifyMarkdown(sets: readonly SetVerdict[]): string {
           out.push('', '| relation | mode | blocks |', '|---|---|---|');
           for (const l of x.locks) out.push(`| ${code(l.relation)}${l.kind === 'i' ? ' (index)' : ''} | ${l.mode} | ${cell(l.blocks)} |`);
         }
-        if (x.rewrites.length) out.push('', `Rewrites: ${x.rewrites.map((r) => code(r.relation) + (r.how === 're-created' ? ' (re-created)' : '')).join(', ')}.`);
+        const copied = x.rewrites.filter((r) => r.how !== 'new empty file');
+        const emptied = x.rewrites.filter((r) => r.how === 'new empty file');
+        if (copied.length) out.push('', `Rewrites: ${copied.map((r) => code(r.relation) + (r.how === 're-created' ? ' (re-created)' : '')).join(', ')}.`);
+        if (emptied.length) out.push('', `New empty file (no row copied): ${emptied.map((r) => code(r.relation)).join(', ')}.`);
         if (x.scans.length) out.push('', `Full scans: ${x.scans.map((r) => code(r.relation) + (r.count > 1 ? ` ×${r.count}` : '')).join(', ')}.`);
         if (x.rules.length) out.push('', `Rules: ${x.rules.map(code).join(', ')}.`);
         for (const d of x.disagreements) out.push('', `> **Static and observed disagree** (${d.aspect}): ${describeDisagreement(d)}. One of them has a bug.`);
@@ -145,7 +172,7 @@ export function formatVerifyMarkdown(sets: readonly SetVerdict[]): string {
       if (f.upAgain && (!f.upAgain.ok || f.upAgain.differences.length)) out.push('', `Up again: ❌ ${f.upAgain.error ?? f.upAgain.differences.join('; ')}`);
       if (f.idempotency && !f.idempotency.rerunnable) {
         out.push('', 'Not re-runnable:');
-        for (const y of f.idempotency.failures) out.push(`- line ${y.line} ${code(cell(y.statement))}: ${y.message}`);
+        for (const y of f.idempotency.failures.filter((x) => x.severity !== 'harmless')) out.push(`- line ${y.line} ${code(cell(y.statement))} ${RERUN_LABEL[y.kind]}: ${y.message}`);
         for (const d of f.idempotency.schemaChanges) out.push(`- the second run changes ${code(d)}`);
       }
     }

@@ -3,6 +3,6 @@ export { openPglite, openServer, requestedExtensions, leftoverDatabases, connect
 export { traceStatement, snapshotRelations, heldLocks, type Observation, type ObservedLock, type RelationSnapshot } from './trace';
 export { runStatements, fileMode, cannotRunInTransaction, StatementError, type FileMode, type StatementRun } from './run';
 export { compareWithCatalogue, describeDisagreement, type Disagreement } from './compare';
-export { verifySet, type SetVerdict, type FileVerdict, type StatementReport, type VerifySetOptions, type VerifyEvent } from './verify';
+export { verifySet, RERUN_KINDS, RERUN_LABEL, RERUN_SEVERITY, type SetVerdict, type FileVerdict, type StatementReport, type VerifySetOptions, type VerifyEvent, type RerunKind, type RerunFinding, type Idempotency } from './verify';
 export { seedRows, type SeedResult } from './seed';
-export { formatVerifyText, formatVerifyJson, formatVerifyMarkdown, summarize, type VerifySummary } from './format';
+export { formatVerifyText, formatVerifyJson, formatVerifyMarkdown, summarize, rerunCounts, describeRerun, type VerifySummary } from './format';

@@ -4,7 +4,7 @@
 // after it. Locks join the pre-statement snapshot, so a dropped relation keeps its name; a changed
 // relfilenode is a rewrite, and so is an index dropped and re-created under the same name (ALTER
 // COLUMN TYPE re-creates indexes with new OIDs); seq_scan deltas are full scans.
-import { blocksTraffic, describeBlocked, type LockMode } from '../locks/modes';
+import { blocksTraffic, describeBlocked, describeBlockedSequence, type LockMode } from '../locks/modes';
 
 export interface SqlDb {
   exec(sql: string): Promise<unknown>;
@@ -43,8 +43,12 @@ export interface ObservedLock {
 
 export interface Observation {
   locks: ObservedLock[];
-  /** Relations rewritten: new relfilenode, or an index dropped and re-created under the same name. */
-  rewrites: { relation: string; kind: string; how: 'new relfilenode' | 're-created' }[];
+  /**
+   * Relations rewritten: new relfilenode, or an index dropped and re-created under the same name.
+   * The verify report marks a new relfilenode the catalogue explains as a new, empty file
+   * (TRUNCATE, ALTER SEQUENCE) as `new empty file`: no row was copied.
+   */
+  rewrites: { relation: string; kind: string; how: 'new relfilenode' | 're-created' | 'new empty file' }[];
   /** Full scans (seq_scan delta) of pre-existing tables. */
   scans: { relation: string; count: number }[];
   created: { relation: string; kind: string }[];
@@ -85,6 +89,8 @@ export async function snapshotRelations(db: SqlDb): Promise<RelationSnapshot> {
 }
 
 const qualified = (r: RelationRow) => `${r.schema}.${r.name}`;
+/** What a mode blocks on a relation of this relkind (sequences: nextval()). */
+export const blockedOn = (kind: string, mode: LockMode) => (kind === 'S' ? describeBlockedSequence(mode) : describeBlocked(mode));
 
 /**
  * Run `sql` (one statement) inside the current transaction and report what it did to the
@@ -111,7 +117,7 @@ export function observe(before: State, after: State, existing: RelationSnapshot,
     const rel = existing.has(oid) ? before.relations.get(oid) ?? existing.get(oid) : undefined;
     const mode = MODES[m];
     if (!rel || !mode) continue;
-    out.locks.push({ relation: qualified(rel), kind: rel.kind, mode, blocks: describeBlocked(mode), blocksTraffic: blocksTraffic(mode) });
+    out.locks.push({ relation: qualified(rel), kind: rel.kind, mode, blocks: blockedOn(rel.kind, mode), blocksTraffic: blocksTraffic(mode) });
   }
   for (const [oid, rel] of before.relations) {
     const now = after.relations.get(oid);
@@ -154,7 +160,7 @@ export async function heldLocks(db: SqlDb, existing: RelationSnapshot): Promise<
     const [oid, m] = pair.split(' ');
     const rel = existing.get(oid);
     const mode = MODES[m];
-    if (rel && mode) out.push({ relation: qualified(rel), kind: rel.kind, mode, blocks: describeBlocked(mode), blocksTraffic: blocksTraffic(mode) });
+    if (rel && mode) out.push({ relation: qualified(rel), kind: rel.kind, mode, blocks: blockedOn(rel.kind, mode), blocksTraffic: blocksTraffic(mode) });
   }
   return out;
 }

@@ -14,10 +14,10 @@ import { LineIndex } from '../parse/offsets';
 import { generateDown } from '../rollback/index';
 import { compareSnapshots, snapshotSchema } from '../rollback/roundtrip';
 import type { LockEffect } from '../locks/catalogue';
-import { blocksTraffic, describeBlocked, lockRank } from '../locks/modes';
+import { blocksTraffic, lockRank } from '../locks/modes';
 import { compareWithCatalogue, type Disagreement } from './compare';
 import { cannotRunInTransaction, fileMode, runStatements, StatementError, type FileMode, type StatementRun } from './run';
-import { snapshotRelations, type ObservedLock, type Observation, type SqlDb } from './trace';
+import { blockedOn, snapshotRelations, type ObservedLock, type Observation, type SqlDb } from './trace';
 import { seedRows, type SeedResult } from './seed';
 
 export interface StatementReport {
@@ -63,8 +63,44 @@ export interface FileVerdict {
     error?: string;
   };
   upAgain?: { ok: boolean; error?: string; differences: string[] };
-  idempotency?: { rerunnable: boolean; failures: { line: number; statement: string; message: string }[]; schemaChanges: string[] };
+  idempotency?: Idempotency;
   durationMs: number;
+}
+
+/**
+ * Why a statement is not re-runnable, and how much that matters:
+ * - `fails-in-transaction`: errors on a second run, but the file runs in one transaction, so a
+ *   failed run leaves nothing behind and a retry starts from scratch (harmless);
+ * - `fails`: errors on a second run, and a failed run of this file can leave earlier statements
+ *   applied (autocommit, or a statement that runs outside the transaction): the retry stops here;
+ * - `duplicates-data`: runs again without an error and inserts its rows a second time;
+ * - `changes-schema`: the second run of the file changes the schema again (per file).
+ */
+export type RerunKind = 'fails-in-transaction' | 'fails' | 'duplicates-data' | 'changes-schema';
+export const RERUN_KINDS: readonly RerunKind[] = ['duplicates-data', 'fails', 'changes-schema', 'fails-in-transaction'];
+export const RERUN_SEVERITY: Record<RerunKind, 'error' | 'warning' | 'harmless'> = {
+  'duplicates-data': 'error', fails: 'warning', 'changes-schema': 'warning', 'fails-in-transaction': 'harmless',
+};
+export const RERUN_LABEL: Record<RerunKind, string> = {
+  'duplicates-data': 're-runs but duplicates data',
+  fails: 'fails on re-run (a failed run can leave earlier statements applied)',
+  'changes-schema': 're-runs but changes the schema again',
+  'fails-in-transaction': 'fails on re-run, harmless (the file runs in one transaction)',
+};
+
+export interface RerunFinding {
+  line: number;
+  statement: string;
+  message: string;
+  kind: RerunKind;
+  severity: 'error' | 'warning' | 'harmless';
+}
+
+export interface Idempotency {
+  /** No finding above "harmless". */
+  rerunnable: boolean;
+  failures: RerunFinding[];
+  schemaChanges: string[];
 }
 
 export interface SetVerdict {
@@ -219,19 +255,25 @@ function statementReport(
   if (r.control) return { ...base, source: 'control', locks: [], rewrites: [], scans: [], created: [], dropped: [], disagreements: [] };
   if (!o) {
     // Not observable in a transaction: the catalogue's locks, on relations that existed before.
-    const locks = effects.filter((_, k) => !info?.newRelation[k]).map((e) => ({ relation: qname(e), kind: e.role === 'index' ? 'i' : 'r', mode: e.mode, blocks: describeBlocked(e.mode), blocksTraffic: blocksTraffic(e.mode) }));
+    const locks = effects.filter((_, k) => !info?.newRelation[k]).map((e) => {
+      const kind = e.role === 'index' ? 'i' : e.role === 'sequence' ? 'S' : 'r';
+      return { relation: qname(e), kind, mode: e.mode, blocks: blockedOn(kind, e.mode), blocksTraffic: blocksTraffic(e.mode) };
+    });
     return { ...base, source: 'catalogue', locks, rewrites: [], scans: [], created: [], dropped: [], disagreements: [] };
   }
   const usable = effects.filter((_, k) => !info?.newRelation[k]);
+  // A new relfilenode the catalogue explains as a new, empty file (TRUNCATE, ALTER SEQUENCE) copied no row.
+  const emptied = new Set(usable.filter((e) => e.newStorage && !e.rewrite).map((e) => e.relation.name));
+  const rewrites = o.rewrites.map((w) => (w.how === 'new relfilenode' && emptied.has(w.relation.slice(w.relation.indexOf('.') + 1)) ? { ...w, how: 'new empty file' as const } : w));
   return {
-    ...base, source: 'observed', locks: strongest(o.locks), rewrites: o.rewrites, scans: o.scans, created: o.created, dropped: o.dropped,
-    disagreements: compareWithCatalogue(usable, o, existing, { held: r.held, searchPath, empty }),
+    ...base, source: 'observed', locks: strongest(o.locks), rewrites, scans: o.scans, created: o.created, dropped: o.dropped,
+    disagreements: compareWithCatalogue(usable, o, existing, { held: r.held, searchPath, empty, conditional: r.stmt.kind === 'DoStmt' }),
   };
 }
 
 /** Down, compare, up again, idempotency. Returns a reason to stop the set when its state is lost. */
 async function proveDown(
-  db: SqlDb, set: MigrationSet, f: MigrationFile, text: string, all: readonly Statement[], up: readonly Statement[], _mode: FileMode,
+  db: SqlDb, set: MigrationSet, f: MigrationFile, text: string, all: readonly Statement[], up: readonly Statement[], mode: FileMode,
   before: Map<string, string>, after: Map<string, string>, file: FileVerdict, opts: VerifySetOptions, lineOf: (s: Statement) => number,
 ): Promise<string | undefined> {
   // The down: the pair file, the file's own down section, or a generated one.
@@ -266,7 +308,7 @@ async function proveDown(
   // (irreversible enum values, data rows), the next file starts from the state after this up.
   await db.exec('BEGIN');
   try {
-    await proofs(db, up, downStatements, downError, source, partial, before, after, file, lineOf);
+    await proofs(db, up, mode, downStatements, downError, source, partial, before, after, file, lineOf);
   } finally {
     await db.exec('ROLLBACK').catch(() => undefined);
   }
@@ -274,7 +316,7 @@ async function proveDown(
 }
 
 async function proofs(
-  db: SqlDb, up: readonly Statement[], downStatements: Statement[], downError: string | undefined, source: 'own' | 'generated' | 'none',
+  db: SqlDb, up: readonly Statement[], mode: FileMode, downStatements: Statement[], downError: string | undefined, source: 'own' | 'generated' | 'none',
   partial: boolean | undefined, before: Map<string, string>, after: Map<string, string>, file: FileVerdict, lineOf: (s: Statement) => number,
 ): Promise<void> {
   let downOk = !downError;
@@ -310,12 +352,28 @@ async function proofs(
   } else {
     file.upAgain = { ok: true, differences: [] };
   }
-  file.idempotency = await rerun(db, up, lineOf);
+  file.idempotency = await rerun(db, up, mode, lineOf);
 }
 
-/** Run the up a second time inside a transaction that is rolled back; savepoint per statement. */
-async function rerun(db: SqlDb, up: readonly Statement[], lineOf: (s: Statement) => number): Promise<NonNullable<FileVerdict['idempotency']>> {
-  const failures: { line: number; statement: string; message: string }[] = [];
+/** Rows a statement inserted, from either driver's result (PGlite: affectedRows, pg: rowCount). */
+function affectedRows(result: unknown): number {
+  const list = Array.isArray(result) ? result : [result];
+  return list.reduce((n: number, r: any) => n + Number(r?.affectedRows ?? r?.rowCount ?? 0), 0);
+}
+
+/** Statements whose rows on a second run are duplicates (an INSERT … ON CONFLICT updates or skips instead). */
+const duplicatesRows = (s: Statement) => (s.kind === 'InsertStmt' && !s.node?.onConflictClause) || (s.kind === 'CopyStmt' && !!s.node?.is_from);
+
+/**
+ * Run the up a second time inside a transaction that is rolled back; savepoint per statement.
+ * Each statement that is not re-runnable gets a kind (RerunKind) and its severity.
+ */
+async function rerun(db: SqlDb, up: readonly Statement[], mode: FileMode, lineOf: (s: Statement) => number): Promise<Idempotency> {
+  const failures: RerunFinding[] = [];
+  const add = (s: Statement, kind: RerunKind, message: string) => failures.push({ line: lineOf(s), statement: title(s), message, kind, severity: RERUN_SEVERITY[kind] });
+  // A file in one transaction (the runner's, or one query's implicit one) that fails is rolled
+  // back whole; statements PostgreSQL runs outside it are not.
+  const atomic = mode.wrap && !up.some((s) => s.kind === 'TransactionStmt');
   const before = await snapshotSchema(db);
   let schemaChanges: string[] = [];
   await db.exec('SAVEPOINT pgsafe_rerun_all');
@@ -324,22 +382,24 @@ async function rerun(db: SqlDb, up: readonly Statement[], lineOf: (s: Statement)
       if (s.kind === 'TransactionStmt' || s.error) continue;
       if (cannotRunInTransaction(s)) {
         const guarded = !!(s.node?.if_not_exists || s.node?.missing_ok);
-        if (!guarded) failures.push({ line: lineOf(s), statement: title(s), message: 'not re-run (it cannot run in a transaction block) and it has no IF NOT EXISTS / IF EXISTS guard' });
+        if (!guarded) add(s, 'fails', 'not re-run (it cannot run in a transaction block, so a failed run keeps it) and it has no IF NOT EXISTS / IF EXISTS guard');
         continue;
       }
       await db.exec('SAVEPOINT pgsafe_rerun');
       try {
-        await db.exec(s.text);
+        const result = await db.exec(s.text);
         await db.exec('RELEASE SAVEPOINT pgsafe_rerun');
+        const rows = duplicatesRows(s) ? affectedRows(result) : 0;
+        if (rows > 0) add(s, 'duplicates-data', `runs again without an error and writes ${rows} row${rows === 1 ? '' : 's'} a second time (no ON CONFLICT / NOT EXISTS guard)`);
       } catch (e) {
         await db.exec('ROLLBACK TO SAVEPOINT pgsafe_rerun');
         await db.exec('RELEASE SAVEPOINT pgsafe_rerun');
-        failures.push({ line: lineOf(s), statement: title(s), message: first(e) });
+        add(s, atomic ? 'fails-in-transaction' : 'fails', first(e));
       }
     }
     schemaChanges = compareSnapshots(before, await snapshotSchema(db)).map((d) => d.replace(' (left behind by the down)', ' (added by the second run)').replace(' (missing after the down)', ' (removed by the second run)'));
   } finally {
     await db.exec('ROLLBACK TO SAVEPOINT pgsafe_rerun_all').catch(() => undefined);
   }
-  return { rerunnable: failures.length === 0 && schemaChanges.length === 0, failures, schemaChanges };
+  return { rerunnable: !failures.some((f) => f.severity !== 'harmless') && schemaChanges.length === 0, failures, schemaChanges };
 }
