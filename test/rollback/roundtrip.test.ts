@@ -1,46 +1,48 @@
-// Round-trip proofs on PGlite (PostgreSQL 18): for each migration of a folder, in order — the
-// earlier ones applied — snapshot the catalog, apply the up, apply the generated down, compare
-// with the snapshot, apply the up again.
-import { test, before, after } from 'node:test';
+// Round-trip proofs on PGlite (PostgreSQL 18) and, when PGSAFE_PG_URL is set, on a real server:
+// for each migration of a folder, in order — the earlier ones applied — snapshot the catalog,
+// apply the up the way its runner sends it, apply the generated down, compare with the snapshot,
+// apply the up again.
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { defaultConfig } from '../../shared/src/config/types';
 import { ensureParser } from '../../shared/src/parse/pgquery';
 import { nodeFs } from '../../shared/src/project/fs';
 import { loadSet } from '../../shared/src/project/discover';
 import { generateDown } from '../../shared/src/rollback/index';
-import { applyUpPart, compareSnapshots, execScript, roundTrip, snapshotSchema } from '../../shared/src/rollback/roundtrip';
+import { applyMigration, compareSnapshots, execScript, roundTrip, snapshotSchema } from '../../shared/src/rollback/roundtrip';
+import { useDatabases, type TestDb } from '../helpers/databases';
 import { folder } from '../helpers/fixes';
 
-let db: PGlite;
+const databases = useDatabases();
 before(async () => {
   await ensureParser();
-  db = await PGlite.create();
-});
-after(async () => {
-  await db?.close();
 });
 
-async function isolate(schema: string) {
+async function isolate(db: TestDb, schema: string) {
   await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema};`);
 }
 
-/** Round-trip every up file of the folder in order; returns the statuses of each file's statements. */
+/**
+ * Round-trip every up file of the folder in order on every database; returns the statuses of
+ * each file's statements.
+ */
 async function roundTripFolder(files: Record<string, string>, schema: string) {
-  await isolate(schema);
   const dir = folder(files);
   const set = loadSet(join(dir, 'm'), nodeFs);
   const report: Record<string, string[]> = {};
-  for (const f of set.files.filter((x) => x.role === 'up')) {
-    const r = generateDown(f.path, nodeFs, () => defaultConfig());
-    const text = readFileSync(f.path, 'utf8');
-    const rt = await roundTrip(db, () => applyUpPart(db, text), r.sql);
-    const name = f.path.slice(dir.length + 3);
-    assert.equal(rt.failed, undefined, `${name}: ${JSON.stringify(rt.failed)}\n${r.sql}`);
-    assert.deepEqual(rt.differences, [], `${name} round-trips\n${r.sql}`);
-    report[name] = r.items.map((i) => i.status);
+  for (const db of databases()) {
+    await isolate(db, schema);
+    for (const f of set.files.filter((x) => x.role === 'up')) {
+      const r = generateDown(f.path, nodeFs, () => defaultConfig());
+      const text = readFileSync(f.path, 'utf8');
+      const rt = await roundTrip(db, () => applyMigration(db, f.path, text, set.framework, nodeFs), r.sql);
+      const name = f.path.slice(dir.length + 3);
+      assert.equal(rt.failed, undefined, `${db.name}: ${name}: ${JSON.stringify(rt.failed)}\n${r.sql}`);
+      assert.deepEqual(rt.differences, [], `${db.name}: ${name} round-trips\n${r.sql}`);
+      report[name] = r.items.map((i) => i.status);
+    }
   }
   return report;
 }
@@ -128,11 +130,13 @@ DROP TABLE logs;
 });
 
 test('a down that does not restore the schema is reported object by object', async () => {
-  await isolate('rt_c');
-  await db.exec('CREATE TABLE t (id int, n text);');
-  const before = await snapshotSchema(db);
-  await db.exec('ALTER TABLE t ADD COLUMN extra int; CREATE INDEX t_n ON t (n);');
-  await execScript(db, 'DROP INDEX t_n;');
-  const diff = compareSnapshots(before, await snapshotSchema(db));
-  assert.deepEqual(diff, ['+ column rt_c.t.extra (left behind by the down)']);
+  for (const db of databases()) {
+    await isolate(db, 'rt_c');
+    await db.exec('CREATE TABLE t (id int, n text);');
+    const before = await snapshotSchema(db);
+    await db.exec('ALTER TABLE t ADD COLUMN extra int; CREATE INDEX t_n ON t (n);');
+    await execScript(db, 'DROP INDEX t_n;');
+    const diff = compareSnapshots(before, await snapshotSchema(db));
+    assert.deepEqual(diff, ['+ column rt_c.t.extra (left behind by the down)'], db.name);
+  }
 });
