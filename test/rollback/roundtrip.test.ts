@@ -140,3 +140,40 @@ test('a down that does not restore the schema is reported object by object', asy
     assert.deepEqual(diff, ['+ column rt_c.t.extra (left behind by the down)'], db.name);
   }
 });
+
+test('DROP TABLE / DROP MATERIALIZED VIEW / DROP VIEW CASCADE / enum swaps / renamed columns round-trip the catalog', async () => {
+  const report = await roundTripFolder({
+    'm/001_init.sql': `-- +goose Up
+CREATE TYPE hash AS ENUM ('a', 'b');
+CREATE TABLE accounts (id serial PRIMARY KEY, h hash, buyingasset text, qty int CHECK (qty > 0), at timestamptz DEFAULT now());
+CREATE INDEX accounts_buying ON accounts (buyingasset);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at = now(); RETURN NEW; END $$;
+CREATE TRIGGER accounts_touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();
+COMMENT ON TABLE accounts IS 'money';
+COMMENT ON COLUMN accounts.qty IS 'how many';
+CREATE MATERIALIZED VIEW daily AS SELECT date_trunc('day', at) AS d, count(*) AS n FROM accounts GROUP BY 1;
+CREATE INDEX daily_d ON daily (d);
+CREATE VIEW base_v AS SELECT id, qty FROM accounts;
+CREATE VIEW top_v AS SELECT qty FROM base_v;
+`,
+    'm/002_rename.sql': `-- +goose Up
+ALTER TABLE accounts RENAME COLUMN buyingasset TO buying_asset;
+`,
+    'm/003_swap_enum.sql': `-- +goose Up
+ALTER TYPE hash RENAME TO old_hash;
+CREATE TYPE hash AS ENUM ('a', 'b', 'c');
+ALTER TABLE accounts ALTER COLUMN h TYPE hash USING h::text::hash;
+DROP TYPE old_hash;
+`,
+    'm/004_drops.sql': `-- +goose Up
+DROP INDEX accounts_buying;
+DROP MATERIALIZED VIEW daily;
+DROP VIEW base_v CASCADE;
+`,
+    'm/005_drop_table.sql': `-- +goose Up
+DROP TABLE accounts;
+`,
+  }, 'rt_d');
+  assert.deepEqual(report['004_drops.sql'], ['inverted', 'inverted', 'inverted']);
+  assert.deepEqual(report['005_drop_table.sql'], ['recreated']);
+});
