@@ -10,7 +10,7 @@ import { defaultConfig } from '../../shared/src/config/types';
 import { ensureParser } from '../../shared/src/parse/pgquery';
 import { nodeFs } from '../../shared/src/project/fs';
 import { loadSet } from '../../shared/src/project/discover';
-import { generateDown } from '../../shared/src/rollback/index';
+import { changesets, generateDown } from '../../shared/src/rollback/index';
 import { applyMigration, compareSnapshots, execScript, roundTrip, snapshotSchema } from '../../shared/src/rollback/roundtrip';
 import { useDatabases, type TestDb } from '../helpers/databases';
 import { folder } from '../helpers/fixes';
@@ -176,4 +176,41 @@ DROP TABLE accounts;
   }, 'rt_d');
   assert.deepEqual(report['004_drops.sql'], ['inverted', 'inverted', 'inverted']);
   assert.deepEqual(report['005_drop_table.sql'], ['recreated']);
+});
+
+test('Liquibase: the --rollback lines pgsafe writes undo each changeset, last first', async () => {
+  const dir = folder({ 'cl/changes.sql': `--liquibase formatted sql
+
+--changeset ana:1
+CREATE TABLE items (id int PRIMARY KEY, name text);
+CREATE INDEX items_name ON items (name);
+
+--changeset ana:2
+ALTER TABLE items ADD COLUMN price numeric(10,2) DEFAULT 0 NOT NULL;
+COMMENT ON COLUMN items.price IS 'cents';
+CREATE FUNCTION items_total() RETURNS numeric LANGUAGE sql AS 'select sum(price) from items';
+
+--changeset ana:3 runInTransaction:false
+CREATE INDEX CONCURRENTLY items_price ON items (price);
+--changeset bob:4
+ALTER TABLE items RENAME COLUMN name TO title;
+ALTER TABLE items ALTER COLUMN price TYPE numeric(12,2);
+` });
+  const path = join(dir, 'cl/changes.sql');
+  const r = generateDown(path, nodeFs, () => defaultConfig());
+  assert.equal(r.partial, false);
+  const sets = changesets(r.placement.content!);
+  assert.deepEqual(sets.map((c) => c.rollback !== undefined), [true, true, true, true]);
+  for (const db of databases()) {
+    await isolate(db, 'rt_lb');
+    const snapshots = [];
+    for (const c of sets) {
+      snapshots.push(await snapshotSchema(db));
+      await execScript(db, r.placement.content!.slice(c.bodyStart, c.end));
+    }
+    for (let i = sets.length - 1; i >= 0; i--) {
+      await execScript(db, sets[i].rollback!);
+      assert.deepEqual(compareSnapshots(snapshots[i], await snapshotSchema(db)), [], `${db.name}: changeset ${sets[i].id} rolled back`);
+    }
+  }
 });
