@@ -31,6 +31,6 @@ export { chooseFixes, compatibleFixes, applyTextEdits, preferredFix, isSafeFix, 
 // Rollback generation (`pgsafe down`, the language server's "Generate rollback migration").
 export { generateDown, writeDown, stateBefore, DownError, type DownResult } from './rollback/index';
 export { downForText, advance, emptyState, type RollbackState, type Placement, type DownItem, type DownSql, type DownStatus } from './rollback/index';
-export { roundTrip, snapshotSchema, compareSnapshots, applyUpPart, execScript, type RoundTripResult, type SchemaSnapshot, type SqlDb } from './rollback/roundtrip';
+export { roundTrip, snapshotSchema, compareSnapshots, applyMigration, execScript, type RoundTripResult, type SchemaSnapshot, type SqlDb } from './rollback/roundtrip';
 // `pgsafe verify`: migrations on PGlite or a throwaway server database, traced statement by statement.
 export { verifySet, openPglite, openServer, requestedExtensions, DatabaseError, formatVerifyText, formatVerifyJson, formatVerifyMarkdown, summarize, type SetVerdict, type VerifyDb } from './verify/index';

@@ -154,3 +154,83 @@ test('only the up part of a file with sections is reverted', async () => {
   const { body } = await downOf('-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nDROP TABLE t;\n');
   assert.equal(body, 'DROP TABLE IF EXISTS t;');
 });
+
+test('DROP TABLE also puts back its triggers and the comments on it and its columns', async () => {
+  const base = BASE + `CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();
+COMMENT ON COLUMN users.email IS 'login';
+ALTER TABLE users RENAME COLUMN created_at TO made_at;
+COMMENT ON COLUMN users.made_at IS 'it''s when';
+COMMENT ON COLUMN users.org_id IS 'gone';
+COMMENT ON COLUMN users.org_id IS NULL;
+`;
+  const { d, body } = await downOf('DROP TABLE users CASCADE;', base);
+  assert.equal(d.items[0].status, 'recreated');
+  const tail = body.split('\n').filter((l) => /^(CREATE TRIGGER|COMMENT ON)/.test(l));
+  assert.deepEqual(tail, [
+    'CREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();',
+    "COMMENT ON TABLE users IS 'people';",
+    "COMMENT ON COLUMN users.email IS 'login';",
+    "COMMENT ON COLUMN users.made_at IS 'it''s when';",
+  ]);
+  assert.match(body, /^CREATE VIEW active_users AS SELECT id, email FROM users;$/m, 'CASCADE dropped the view: it is re-created after the table');
+});
+
+test('DROP MATERIALIZED VIEW re-creates its indexes; DROP VIEW … CASCADE re-creates the views that read it', async () => {
+  const base = `CREATE TABLE ev (at timestamptz, kind text);
+CREATE MATERIALIZED VIEW daily AS SELECT date_trunc('day', at) AS d, count(*) AS n FROM ev GROUP BY 1;
+CREATE INDEX daily_d ON daily (d);
+CREATE VIEW base_v AS SELECT at, kind FROM ev;
+CREATE VIEW top_v AS SELECT kind FROM base_v;
+COMMENT ON VIEW top_v IS 'kinds';
+`;
+  const mv = await downOf('DROP MATERIALIZED VIEW IF EXISTS daily;', base);
+  assert.equal(mv.d.items[0].status, 'inverted');
+  assert.match(mv.body, /CREATE MATERIALIZED VIEW daily AS [^\n]*;\nCREATE INDEX IF NOT EXISTS daily_d ON daily \(d\);/);
+  const v = await downOf('DROP VIEW base_v CASCADE;', base);
+  assert.equal(v.d.items[0].status, 'inverted');
+  assert.equal(v.body, "CREATE VIEW base_v AS SELECT at, kind FROM ev;\nCREATE VIEW top_v AS SELECT kind FROM base_v;\nCOMMENT ON VIEW top_v IS 'kinds';");
+});
+
+test('a type change between enums goes through text in USING', async () => {
+  const base = `CREATE TYPE hash AS ENUM ('a', 'b');\nCREATE TABLE u (h hash);\n`;
+  const { body } = await downOf(`ALTER TYPE hash RENAME TO old_hash;
+CREATE TYPE hash AS ENUM ('a', 'b', 'c');
+ALTER TABLE u ALTER COLUMN h TYPE hash USING h::text::hash;
+DROP TYPE old_hash;`, base);
+  assert.equal(body, [
+    "CREATE TYPE old_hash AS ENUM ('a', 'b');",
+    'ALTER TABLE u ALTER COLUMN h TYPE old_hash USING h::text::old_hash;',
+    'DROP TYPE IF EXISTS hash;',
+    'ALTER TYPE old_hash RENAME TO hash;',
+  ].join('\n'));
+  const plain = await downOf('ALTER TABLE u ALTER COLUMN h TYPE text;', base);
+  assert.equal(plain.body, 'ALTER TABLE u ALTER COLUMN h TYPE hash USING h::text::hash;');
+});
+
+test('an index re-created after a column rename names the column by its new name', async () => {
+  const base = `CREATE TABLE offers (buyingasset text, n int CHECK (n > 0));
+CREATE INDEX offers_by_buying ON offers USING BTREE(buyingasset);
+CREATE INDEX offers_quoted ON offers ("buyingasset", lower(buyingasset)) WHERE buyingasset <> 'buyingasset';
+ALTER TABLE offers RENAME COLUMN buyingasset TO buying_asset;
+ALTER TABLE offers RENAME COLUMN n TO qty;
+`;
+  const { body } = await downOf('DROP INDEX offers_by_buying, offers_quoted;\nALTER TABLE offers DROP CONSTRAINT offers_n_check;', base);
+  assert.equal(body, [
+    'ALTER TABLE offers ADD CONSTRAINT offers_n_check CHECK (qty > 0);',
+    "CREATE INDEX IF NOT EXISTS offers_quoted ON offers (buying_asset, lower(buying_asset)) WHERE buying_asset <> 'buyingasset';",
+    'CREATE INDEX IF NOT EXISTS offers_by_buying ON offers USING BTREE(buying_asset);',
+  ].join('\n'));
+});
+
+test('a view whose column was renamed after it was created is not re-created from its stale text', async () => {
+  const base = `CREATE TABLE jobs (id int, name text);
+CREATE VIEW jobs_view AS SELECT id, name FROM jobs;
+ALTER TABLE jobs RENAME COLUMN name TO simple_name;
+`;
+  const { d } = await downOf('DROP VIEW jobs_view;', base);
+  assert.equal(d.items[0].status, 'unsupported');
+  assert.match(d.items[0].reason!, /created before column name of jobs was renamed to simple_name/);
+  const replaced = await downOf('CREATE OR REPLACE VIEW jobs_view AS SELECT id, simple_name FROM jobs;', base);
+  assert.equal(replaced.d.items[0].status, 'unsupported');
+});

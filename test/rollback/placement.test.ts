@@ -143,3 +143,72 @@ test('CLI: pgsafe down prints the down; exit 1 on a partial rollback unless --al
   assert.ok(existsSync(join(gm, 'm/1_a.down.sql')));
   assert.match(readFileSync(join(gm, 'm/1_a.down.sql'), 'utf8'), /DROP TABLE IF EXISTS a;/);
 });
+
+const LIQUIBASE = `--liquibase formatted sql
+
+--changeset ana:1
+CREATE TABLE items (id int PRIMARY KEY, name text);
+CREATE INDEX items_name ON items (name);
+
+--changeset ana:2
+ALTER TABLE items ADD COLUMN price numeric(10,2) DEFAULT 0 NOT NULL;
+COMMENT ON COLUMN items.price IS 'cents';
+
+--changeset ana:3 runInTransaction:false
+CREATE INDEX CONCURRENTLY items_price ON items (price);
+--changeset bob:4
+ALTER TABLE items RENAME COLUMN name TO title;
+DELETE FROM items WHERE price < 0;
+`;
+
+test('Liquibase formatted SQL: --rollback lines at the end of each changeset, computed per changeset', async () => {
+  const { r } = await down({ 'db/changelog/changes.sql': LIQUIBASE }, 'db/changelog/changes.sql');
+  assert.equal(r.framework, 'liquibase');
+  assert.equal(r.placement.kind, 'section');
+  assert.equal(r.placement.diff, undefined);
+  assert.equal(r.placement.content, `--liquibase formatted sql
+
+--changeset ana:1
+CREATE TABLE items (id int PRIMARY KEY, name text);
+CREATE INDEX items_name ON items (name);
+--rollback DROP INDEX IF EXISTS items_name;
+--rollback DROP TABLE IF EXISTS items;
+
+--changeset ana:2
+ALTER TABLE items ADD COLUMN price numeric(10,2) DEFAULT 0 NOT NULL;
+COMMENT ON COLUMN items.price IS 'cents';
+--rollback COMMENT ON COLUMN items.price IS NULL;
+--rollback ALTER TABLE items DROP COLUMN IF EXISTS price;
+
+--changeset ana:3 runInTransaction:false
+CREATE INDEX CONCURRENTLY items_price ON items (price);
+--rollback DROP INDEX CONCURRENTLY IF EXISTS items_price;
+--changeset bob:4
+ALTER TABLE items RENAME COLUMN name TO title;
+DELETE FROM items WHERE price < 0;
+-- PARTIAL ROLLBACK: this down does not restore everything the up changed.
+--   line 15 (data change): DELETE FROM items WHERE price < 0
+--     a data change: SQL cannot compute the rows it changed
+--   Rows removed or changed by the up are not brought back: restore them from a backup taken before the
+--   migration ran (for example \`pg_dump --data-only --table=<table>\` of the backup, loaded after this down),
+--   or keep the old data in a side table before running the up.
+-- NOT REVERTED (line 15, data change): DELETE FROM items WHERE price < 0
+--rollback ALTER TABLE items RENAME COLUMN title TO name;
+`);
+  assert.ok(r.partial, 'the DELETE makes the rollback partial');
+});
+
+test('Liquibase: a changeset that has a rollback keeps it (diff when it differs); the others are filled', async () => {
+  const text = LIQUIBASE.replace("IS 'cents';\n", "IS 'cents';\n--rollback ALTER TABLE items DROP COLUMN price;\n").replace('ON items (name);\n', 'ON items (name);\n/* liquibase rollback\nDROP INDEX IF EXISTS items_name;\nDROP TABLE IF EXISTS items;\n*/\n');
+  const { r, dir } = await down({ 'cl/changes.sql': text }, 'cl/changes.sql');
+  assert.match(r.placement.diff!, /changeset ana:2 rollback[^]*\n\+COMMENT ON COLUMN items\.price IS NULL;\n\+ALTER TABLE items DROP COLUMN IF EXISTS price;\n-ALTER TABLE items DROP COLUMN price;\n/);
+  assert.doesNotMatch(r.placement.diff!, /ana:1/, 'the block rollback of ana:1 equals the generated one');
+  const content = r.placement.content!;
+  assert.ok(content.includes("IS 'cents';\n--rollback ALTER TABLE items DROP COLUMN price;\n\n--changeset ana:3"), 'the existing rollback is untouched');
+  assert.match(content, /items_price ON items \(price\);\n--rollback DROP INDEX CONCURRENTLY IF EXISTS items_price;\n--changeset bob:4/);
+  writeDown(r);
+  assert.equal(readFileSync(join(dir, 'cl/changes.sql'), 'utf8'), content);
+  const again = generateDown(join(dir, 'cl/changes.sql'), nodeFs, cfg);
+  assert.equal(again.placement.content, undefined, 'nothing left to fill');
+  assert.ok(again.placement.diff, 'the differing rollback is still shown');
+});

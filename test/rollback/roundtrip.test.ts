@@ -1,46 +1,48 @@
-// Round-trip proofs on PGlite (PostgreSQL 18): for each migration of a folder, in order — the
-// earlier ones applied — snapshot the catalog, apply the up, apply the generated down, compare
-// with the snapshot, apply the up again.
-import { test, before, after } from 'node:test';
+// Round-trip proofs on PGlite (PostgreSQL 18) and, when PGSAFE_PG_URL is set, on a real server:
+// for each migration of a folder, in order — the earlier ones applied — snapshot the catalog,
+// apply the up the way its runner sends it, apply the generated down, compare with the snapshot,
+// apply the up again.
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { defaultConfig } from '../../shared/src/config/types';
 import { ensureParser } from '../../shared/src/parse/pgquery';
 import { nodeFs } from '../../shared/src/project/fs';
 import { loadSet } from '../../shared/src/project/discover';
-import { generateDown } from '../../shared/src/rollback/index';
-import { applyUpPart, compareSnapshots, execScript, roundTrip, snapshotSchema } from '../../shared/src/rollback/roundtrip';
+import { changesets, generateDown } from '../../shared/src/rollback/index';
+import { applyMigration, compareSnapshots, execScript, roundTrip, snapshotSchema } from '../../shared/src/rollback/roundtrip';
+import { useDatabases, type TestDb } from '../helpers/databases';
 import { folder } from '../helpers/fixes';
 
-let db: PGlite;
+const databases = useDatabases();
 before(async () => {
   await ensureParser();
-  db = await PGlite.create();
-});
-after(async () => {
-  await db?.close();
 });
 
-async function isolate(schema: string) {
+async function isolate(db: TestDb, schema: string) {
   await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}; SET search_path TO ${schema};`);
 }
 
-/** Round-trip every up file of the folder in order; returns the statuses of each file's statements. */
+/**
+ * Round-trip every up file of the folder in order on every database; returns the statuses of
+ * each file's statements.
+ */
 async function roundTripFolder(files: Record<string, string>, schema: string) {
-  await isolate(schema);
   const dir = folder(files);
   const set = loadSet(join(dir, 'm'), nodeFs);
   const report: Record<string, string[]> = {};
-  for (const f of set.files.filter((x) => x.role === 'up')) {
-    const r = generateDown(f.path, nodeFs, () => defaultConfig());
-    const text = readFileSync(f.path, 'utf8');
-    const rt = await roundTrip(db, () => applyUpPart(db, text), r.sql);
-    const name = f.path.slice(dir.length + 3);
-    assert.equal(rt.failed, undefined, `${name}: ${JSON.stringify(rt.failed)}\n${r.sql}`);
-    assert.deepEqual(rt.differences, [], `${name} round-trips\n${r.sql}`);
-    report[name] = r.items.map((i) => i.status);
+  for (const db of databases()) {
+    await isolate(db, schema);
+    for (const f of set.files.filter((x) => x.role === 'up')) {
+      const r = generateDown(f.path, nodeFs, () => defaultConfig());
+      const text = readFileSync(f.path, 'utf8');
+      const rt = await roundTrip(db, () => applyMigration(db, f.path, text, set.framework, nodeFs), r.sql);
+      const name = f.path.slice(dir.length + 3);
+      assert.equal(rt.failed, undefined, `${db.name}: ${name}: ${JSON.stringify(rt.failed)}\n${r.sql}`);
+      assert.deepEqual(rt.differences, [], `${db.name}: ${name} round-trips\n${r.sql}`);
+      report[name] = r.items.map((i) => i.status);
+    }
   }
   return report;
 }
@@ -128,11 +130,87 @@ DROP TABLE logs;
 });
 
 test('a down that does not restore the schema is reported object by object', async () => {
-  await isolate('rt_c');
-  await db.exec('CREATE TABLE t (id int, n text);');
-  const before = await snapshotSchema(db);
-  await db.exec('ALTER TABLE t ADD COLUMN extra int; CREATE INDEX t_n ON t (n);');
-  await execScript(db, 'DROP INDEX t_n;');
-  const diff = compareSnapshots(before, await snapshotSchema(db));
-  assert.deepEqual(diff, ['+ column rt_c.t.extra (left behind by the down)']);
+  for (const db of databases()) {
+    await isolate(db, 'rt_c');
+    await db.exec('CREATE TABLE t (id int, n text);');
+    const before = await snapshotSchema(db);
+    await db.exec('ALTER TABLE t ADD COLUMN extra int; CREATE INDEX t_n ON t (n);');
+    await execScript(db, 'DROP INDEX t_n;');
+    const diff = compareSnapshots(before, await snapshotSchema(db));
+    assert.deepEqual(diff, ['+ column rt_c.t.extra (left behind by the down)'], db.name);
+  }
+});
+
+test('DROP TABLE / DROP MATERIALIZED VIEW / DROP VIEW CASCADE / enum swaps / renamed columns round-trip the catalog', async () => {
+  const report = await roundTripFolder({
+    'm/001_init.sql': `-- +goose Up
+CREATE TYPE hash AS ENUM ('a', 'b');
+CREATE TABLE accounts (id serial PRIMARY KEY, h hash, buyingasset text, qty int CHECK (qty > 0), at timestamptz DEFAULT now());
+CREATE INDEX accounts_buying ON accounts (buyingasset);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at = now(); RETURN NEW; END $$;
+CREATE TRIGGER accounts_touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();
+COMMENT ON TABLE accounts IS 'money';
+COMMENT ON COLUMN accounts.qty IS 'how many';
+CREATE MATERIALIZED VIEW daily AS SELECT date_trunc('day', at) AS d, count(*) AS n FROM accounts GROUP BY 1;
+CREATE INDEX daily_d ON daily (d);
+CREATE VIEW base_v AS SELECT id, qty FROM accounts;
+CREATE VIEW top_v AS SELECT qty FROM base_v;
+`,
+    'm/002_rename.sql': `-- +goose Up
+ALTER TABLE accounts RENAME COLUMN buyingasset TO buying_asset;
+`,
+    'm/003_swap_enum.sql': `-- +goose Up
+ALTER TYPE hash RENAME TO old_hash;
+CREATE TYPE hash AS ENUM ('a', 'b', 'c');
+ALTER TABLE accounts ALTER COLUMN h TYPE hash USING h::text::hash;
+DROP TYPE old_hash;
+`,
+    'm/004_drops.sql': `-- +goose Up
+DROP INDEX accounts_buying;
+DROP MATERIALIZED VIEW daily;
+DROP VIEW base_v CASCADE;
+`,
+    'm/005_drop_table.sql': `-- +goose Up
+DROP TABLE accounts;
+`,
+  }, 'rt_d');
+  assert.deepEqual(report['004_drops.sql'], ['inverted', 'inverted', 'inverted']);
+  assert.deepEqual(report['005_drop_table.sql'], ['recreated']);
+});
+
+test('Liquibase: the --rollback lines pgsafe writes undo each changeset, last first', async () => {
+  const dir = folder({ 'cl/changes.sql': `--liquibase formatted sql
+
+--changeset ana:1
+CREATE TABLE items (id int PRIMARY KEY, name text);
+CREATE INDEX items_name ON items (name);
+
+--changeset ana:2
+ALTER TABLE items ADD COLUMN price numeric(10,2) DEFAULT 0 NOT NULL;
+COMMENT ON COLUMN items.price IS 'cents';
+CREATE FUNCTION items_total() RETURNS numeric LANGUAGE sql AS 'select sum(price) from items';
+
+--changeset ana:3 runInTransaction:false
+CREATE INDEX CONCURRENTLY items_price ON items (price);
+--changeset bob:4
+ALTER TABLE items RENAME COLUMN name TO title;
+ALTER TABLE items ALTER COLUMN price TYPE numeric(12,2);
+` });
+  const path = join(dir, 'cl/changes.sql');
+  const r = generateDown(path, nodeFs, () => defaultConfig());
+  assert.equal(r.partial, false);
+  const sets = changesets(r.placement.content!);
+  assert.deepEqual(sets.map((c) => c.rollback !== undefined), [true, true, true, true]);
+  for (const db of databases()) {
+    await isolate(db, 'rt_lb');
+    const snapshots = [];
+    for (const c of sets) {
+      snapshots.push(await snapshotSchema(db));
+      await execScript(db, r.placement.content!.slice(c.bodyStart, c.end));
+    }
+    for (let i = sets.length - 1; i >= 0; i--) {
+      await execScript(db, sets[i].rollback!);
+      assert.deepEqual(compareSnapshots(snapshots[i], await snapshotSchema(db)), [], `${db.name}: changeset ${sets[i].id} rolled back`);
+    }
+  }
 });

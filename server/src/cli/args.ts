@@ -30,6 +30,8 @@ export interface DownArgs {
   write: boolean;
   allowPartial: boolean;
   verify: boolean;
+  /** --verify on a throwaway database of this server instead of PGlite. */
+  databaseUrl?: string;
   config?: string;
 }
 
@@ -88,6 +90,8 @@ Options for down:
                                              reverted exactly (data loss, irreversible, unsupported)
   --verify                                   Round-trip on PGlite: earlier migrations, up, down, compare
                                              the catalog with the snapshot, up again
+  --database-url <postgres://…>              With --verify: round-trip on a throwaway database of this
+                                             server (created, then dropped) instead of PGlite
   --config <file>                            Use this pgsafe.config.json
 
 Options for verify:
@@ -152,10 +156,12 @@ export function parseCommandLine(argv: string[], stdoutIsTty: boolean): Args {
     return { command: 'explain', rule: rest[0] };
   }
   if (command === 'down') {
-    if (rest.length !== 1) throw new UsageError('usage: pgsafe down <file> [--write] [--format sql|json] [--allow-partial] [--verify]');
+    if (rest.length !== 1) throw new UsageError('usage: pgsafe down <file> [--write] [--format sql|json] [--allow-partial] [--verify [--database-url <url>]]');
     const f = values.format ?? 'sql';
     if (f !== 'sql' && f !== 'json') throw new UsageError(`pgsafe down: --format must be sql or json (got "${f}")`);
-    return { command: 'down', file: rest[0], format: f, write: !!values.write, allowPartial: !!values['allow-partial'], verify: !!values.verify, config: values.config };
+    if (values['seed-rows'] !== undefined) throw new UsageError('--seed-rows is an option of `pgsafe verify`');
+    if (values['database-url'] !== undefined && !values.verify) throw new UsageError('pgsafe down: --database-url needs --verify (it names the server the round trip runs on)');
+    return { command: 'down', file: rest[0], format: f, write: !!values.write, allowPartial: !!values['allow-partial'], verify: !!values.verify, databaseUrl: values['database-url'], config: values.config };
   }
   if (command === 'verify') return verifyArgs(rest, values);
   if (values['database-url'] !== undefined || values['seed-rows'] !== undefined) throw new UsageError('--database-url and --seed-rows are options of `pgsafe verify`');

@@ -1,9 +1,9 @@
 // `pgsafe down <file>`: print (or write) the generated down migration. A thin layer over
-// shared/src/rollback; --verify round-trips it on PGlite (a development dependency).
+// shared/src/rollback; --verify round-trips it on PGlite or, with --database-url, on a server.
 import { dirname, relative, resolve } from 'node:path';
 import {
-  ConfigError, DownError, applyUpPart, defaultConfig, ensureParser, findConfigFile, generateDown, knownRuleIds, loadConfigFile,
-  loadSet, nodeFs, roundTrip, setRootOf, writeDown, type DownResult, type PgsafeConfig,
+  ConfigError, DatabaseError, DownError, applyMigration, defaultConfig, openPglite, openServer, requestedExtensions, ensureParser, findConfigFile, generateDown, knownRuleIds, loadConfigFile,
+  loadSet, nodeFs, roundTrip, setRootOf, writeDown, type DownResult, type PgsafeConfig, type VerifyDb,
 } from '../../../shared/src/index';
 import { UsageError, type DownArgs } from './args';
 
@@ -27,32 +27,33 @@ function describe(r: DownResult, cwd: string): string {
   return lines.join('\n') + '\n';
 }
 
-async function verify(r: DownResult, fs = nodeFs): Promise<{ ok: boolean; text: string }> {
-  let PGlite: any;
+/**
+ * Round-trip the generated down on a fresh database: PGlite, or a throwaway database on the server
+ * of `--database-url` (created and dropped by verify/db.ts). The earlier migrations and the up run
+ * the way their runner sends them (verify/run.ts).
+ */
+async function verify(r: DownResult, databaseUrl: string | undefined, fs = nodeFs): Promise<{ ok: boolean; text: string }> {
+  const set = loadSet(setRootOf(r.path, fs), fs);
+  const me = set.files.find((f) => f.path === r.path);
+  const earlier = set.files.filter((f) => f.path !== r.path && (!me || f.order < me.order) && (f.role === 'up' || f.role === 'repeatable'));
+  let db: VerifyDb;
   try {
-    // A development dependency: present in a checkout, not in every install.
-    // Hidden from the bundler: loaded from node_modules at run time.
-    const load = new Function('m', 'return import(m)') as (m: string) => Promise<any>;
-    PGlite = (await load('@electric-sql/pglite')).PGlite;
-  } catch {
-    throw new UsageError('--verify needs @electric-sql/pglite, a dependency of pgsafe: reinstall with npm ci');
+    db = databaseUrl ? await openServer(databaseUrl) : await openPglite(requestedExtensions([...earlier.map((f) => fs.readText(f.path) ?? ''), fs.readText(r.path) ?? '']));
+  } catch (e) {
+    if (e instanceof DatabaseError) throw new UsageError(`--verify: ${e.message}`);
+    throw e;
   }
-  const db = await PGlite.create();
   try {
-    const set = loadSet(setRootOf(r.path, fs), fs);
-    const me = set.files.find((f) => f.path === r.path);
-    for (const f of set.files) {
-      if (f.path === r.path || (me && f.order >= me.order)) break;
-      if (f.role !== 'up' && f.role !== 'repeatable') continue;
+    for (const f of earlier) {
       try {
-        await applyUpPart(db, fs.readText(f.path) ?? '');
+        await applyMigration(db, f.path, fs.readText(f.path) ?? '', set.framework, fs);
       } catch (e: any) {
-        return { ok: false, text: `verify: an earlier migration does not apply on PGlite: ${f.path}: ${e?.message ?? e}\n` };
+        return { ok: false, text: `verify: an earlier migration does not apply on ${db.name}: ${f.path}: ${e?.message ?? e}\n` };
       }
     }
     const text = fs.readText(r.path) ?? '';
-    const rt = await roundTrip(db, () => applyUpPart(db, text), r.sql);
-    const out = [`verify: ${rt.equal && !rt.failed ? 'round trip equal' : 'round trip FAILED'} (up, down, compare with the snapshot, up again) on PGlite`];
+    const rt = await roundTrip(db, () => applyMigration(db, r.path, text, set.framework, fs), r.sql);
+    const out = [`verify: ${rt.equal && !rt.failed ? 'round trip equal' : 'round trip FAILED'} (up, down, compare with the snapshot, up again) on ${db.name}`];
     if (rt.failed) out.push(`  ${rt.failed.phase} failed: ${rt.failed.message}`);
     for (const d of rt.differences) out.push(`  ${d}`);
     return { ok: rt.equal && !rt.failed, text: out.join('\n') + '\n' };
@@ -79,7 +80,7 @@ export async function down(args: DownArgs): Promise<number> {
   let written: string | undefined;
   if (args.write && !blocked && r.placement.content !== undefined) written = writeDown(r);
   if (args.format === 'json') {
-    const v = args.verify ? await verify(r) : undefined;
+    const v = args.verify ? await verify(r, args.databaseUrl) : undefined;
     if (v && !v.ok) code = 1;
     if (args.write && r.placement.content === undefined) code = 1;
     process.stdout.write(JSON.stringify({
@@ -103,7 +104,7 @@ export async function down(args: DownArgs): Promise<number> {
   }
   if (blocked) process.stderr.write(`pgsafe down: ${r.notReverted.length} statement${r.notReverted.length === 1 ? ' is' : 's are'} not reverted exactly${args.write ? '; nothing written' : ''} (use --allow-partial to accept a partial rollback).\n`);
   if (args.verify) {
-    const v = await verify(r);
+    const v = await verify(r, args.databaseUrl);
     process.stderr.write(v.text);
     if (!v.ok) code = 1;
   }

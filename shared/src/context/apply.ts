@@ -199,9 +199,11 @@ export function applyStatement(catalog: Catalog, stmt: Statement): void {
         const r = catalog.relation(rel);
         const col = r?.columns.get(n.subname);
         if (r && col) {
-          r.columns.delete(n.subname);
+          // Keep the column's position (a re-created table must list the columns in their order).
+          const entries = [...r.columns].map(([k, v]): [string, typeof col] => (k === n.subname ? [n.newname, col] : [k, v]));
           col.name = n.newname;
-          r.columns.set(n.newname, col);
+          r.columns.clear();
+          for (const [k, v] of entries) r.columns.set(k, v);
         }
       } else if (n.renameType === 'OBJECT_TABCONSTRAINT') {
         const r = catalog.relation(rel);

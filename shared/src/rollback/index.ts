@@ -7,6 +7,7 @@ import { loadSet, setRootOf } from '../project/discover';
 import type { ProjectFs } from '../project/fs';
 import type { DetectedFramework, MigrationSet } from '../project/types';
 import { advance, downForText, emptyState, type RollbackState } from './generate';
+import { isLiquibase, placeLiquibase } from './liquibase';
 import { placeDown, type Placement } from './placement';
 import type { DownItem } from './types';
 
@@ -54,7 +55,8 @@ export function generateDown(path: string, fs: ProjectFs, configFor: (path: stri
   if (file?.role === 'verify') throw new DownError(`${path} is a sqitch verify script`);
   const state = stateBefore(set, path, fs);
   const down = downForText(text, state, basename(path) === 'migration.sql' || basename(path) === 'up.sql' ? `${basename(dirname(path))}/${basename(path)}` : basename(path));
-  const placement = placeDown(path, set, set.framework, text, down, fs);
+  // Liquibase: a rollback per changeset, inside the changeset.
+  const placement = isLiquibase(text) ? placeLiquibase(path, text, state) : placeDown(path, set, set.framework, text, down, fs);
   const notReverted = down.items.filter((i) => i.status !== 'inverted' && i.status !== 'no-op');
   return { path, framework: set.framework, sql: down.sql, placement, items: down.items, notReverted, partial: down.partial, needsNoTransaction: down.needsNoTransaction };
 }
@@ -72,4 +74,5 @@ export { downForText, advance, emptyState, upStatements, type RollbackState } fr
 export { Ledger } from './ledger';
 export { placeDown, type Placement } from './placement';
 export { lineDiff } from './diff';
+export { changesets, liquibaseRollback, placeLiquibase } from './liquibase';
 export type { DownItem, DownSql, DownStatus } from './types';

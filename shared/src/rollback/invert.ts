@@ -6,7 +6,7 @@ import type { Catalog } from '../context/catalog';
 import { defaultIndexName } from '../context/derive';
 import type { Statement } from '../parse/statement';
 import { functionKey, commentKey, type Ledger } from './ledger';
-import { recreateColumn, recreateTable, referencingForeignKeys, addConstraintSql, indexSql } from './recreate';
+import { recreateColumn, recreateTable, recreateView, dependentViews, referencingForeignKeys, addConstraintSql, indexSql } from './recreate';
 import { itemEnd, literal, offsetIn, qname, tokens } from './text';
 import type { DownStatus } from './types';
 
@@ -64,6 +64,8 @@ export function invertStatement(stmt: Statement, catalog: Catalog, ledger: Ledge
       const q = rangeVarName(n.view);
       const prev = ledger.object('view', q);
       // CREATE OR REPLACE cannot drop columns of a view: drop it and create the previous one.
+      const stale = q && ledger.staleViews.get(`view:${q.name}`);
+      if (n.replace && prev && catalog.relation(q) && stale) return none('unsupported', `the previous definition of ${rel(q)} cannot be restored: ${stale}`);
       if (n.replace && prev && catalog.relation(q)) return inv([`DROP VIEW IF EXISTS ${rel(q)};`, `${prev};`], 'restores the previous definition of the view');
       return inv([`DROP VIEW IF EXISTS ${rel(q)};`]);
     }
@@ -265,7 +267,11 @@ function invertCmd(cmd: any, q: QName, t: string, catalog: Catalog, ledger: Ledg
     case 'AT_AlterColumnType': {
       if (!col?.type) return unknownCol('type');
       const old = typeToString(col.type);
-      const sql = [`${t} ALTER COLUMN ${c} TYPE ${old} USING ${c}::${old};`];
+      // No cast exists between two enum types (nor from an enum to most types): go through text.
+      const newType = cmd.def?.ColumnDef?.typeName?.names ? listName(cmd.def.ColumnDef.typeName.names) : undefined;
+      const isEnum = (q?: QName) => !!catalog.type(q)?.enumValues;
+      const viaText = isEnum({ schema: col.type.schema, name: col.type.name }) || isEnum(newType);
+      const sql = [`${t} ALTER COLUMN ${c} TYPE ${old} USING ${c}::${viaText ? 'text::' : ''}${old};`];
       return inv(sql, `values that do not fit ${old} make the down fail`);
     }
     case 'AT_SetNotNull':
@@ -352,7 +358,9 @@ function invertDropOne(type: string, o: any, n: any, catalog: Catalog, ledger: L
       if (!made.ok) return none('unsupported', `cannot re-create ${rel(q)}: ${made.reason}`);
       const fks = n.behavior === 'DROP_CASCADE' ? referencingForeignKeys(catalog, ledger, q) : { ok: true as const, sql: [] };
       if (!fks.ok) return none('unsupported', fks.reason);
-      return { status: 'recreated', sql: [...made.sql, ...fks.sql], reason: `DROP TABLE ${rel(q)} destroyed its rows${cascade}` };
+      const views = n.behavior === 'DROP_CASCADE' ? dependentViews(catalog, ledger, q) : { ok: true as const, sql: [] };
+      if (!views.ok) return none('unsupported', views.reason);
+      return { status: 'recreated', sql: [...made.sql, ...fks.sql, ...views.sql], reason: `DROP TABLE ${rel(q)} destroyed its rows${cascade}` };
     }
     case 'OBJECT_INDEX': {
       if (!catalog.index(q) && !ledger.indexes.has(q.name)) return missing(`index ${rel(q)}`);
@@ -361,9 +369,12 @@ function invertDropOne(type: string, o: any, n: any, catalog: Catalog, ledger: L
       return { status: 'inverted', sql: [sql], concurrent: !!n.concurrent, reason: 'rebuilds the index' };
     }
     case 'OBJECT_VIEW': case 'OBJECT_MATVIEW': {
-      const text = ledger.object(type === 'OBJECT_VIEW' ? 'view' : 'matview', q);
-      if (!text) return missing(`view ${rel(q)}`);
-      return inv([`${text};`], cascade || undefined);
+      if (!ledger.object(type === 'OBJECT_VIEW' ? 'view' : 'matview', q)) return missing(`view ${rel(q)}`);
+      const made = recreateView(catalog, ledger, q, type === 'OBJECT_MATVIEW');
+      if (!made.ok) return none('unsupported', made.reason);
+      const views = n.behavior === 'DROP_CASCADE' ? dependentViews(catalog, ledger, q) : { ok: true as const, sql: [] };
+      if (!views.ok) return none('unsupported', views.reason);
+      return inv([...made.sql, ...views.sql]);
     }
     case 'OBJECT_SEQUENCE': {
       const text = ledger.object('sequence', q);

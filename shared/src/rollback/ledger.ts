@@ -6,7 +6,7 @@ import { listName, rangeVarName, stringList, type QName } from '../ast/names';
 import { defaultConstraintName, defaultIndexName } from '../context/derive';
 import type { Catalog } from '../context/catalog';
 import type { Statement } from '../parse/statement';
-import { exprText, fingerprint, itemEnd, offsetIn, qname, tokens } from './text';
+import { exprText, fingerprint, itemEnd, literal, offsetIn, qname, tokens } from './text';
 
 export interface IndexDef {
   table: QName;
@@ -40,6 +40,17 @@ export class Ledger {
   readonly comments = new Map<string, string | null>();
   /** Tables whose CREATE TABLE text is still exact (never altered or renamed since): name → text. */
   readonly tableText = new Map<string, string>();
+  /**
+   * Comments on relations and their columns, kept by the relation's current name (renames and
+   * drops follow) so a re-created table or view gets them back: relation → column ('' for the
+   * relation itself) → the COMMENT ON keyword and text.
+   */
+  readonly relationComments = new Map<string, Map<string, { keyword: string; comment: string }>>();
+  /**
+   * Views whose CREATE text no longer describes them: a column they read was renamed since
+   * (PostgreSQL follows the rename, the text does not). `view:name` → why.
+   */
+  readonly staleViews = new Map<string, string>();
 
   clone(): Ledger {
     const c = new Ledger();
@@ -50,6 +61,8 @@ export class Ledger {
     for (const [k, v] of this.objects) c.objects.set(k, v);
     for (const [k, v] of this.comments) c.comments.set(k, v);
     for (const [k, v] of this.tableText) c.tableText.set(k, v);
+    for (const [k, v] of this.relationComments) c.relationComments.set(k, new Map(v));
+    for (const [k, v] of this.staleViews) c.staleViews.set(k, v);
     return c;
   }
 
@@ -76,6 +89,7 @@ export class Ledger {
         this.tableText.delete(key(table));
         for (const c of n.cmds ?? []) {
           const cmd = c.AlterTableCmd;
+          if (cmd?.subtype === 'AT_DropColumn' && cmd.name) this.relationComments.get(key(table))?.delete(cmd.name);
           if (cmd?.subtype === 'AT_AddConstraint' && cmd.def?.Constraint) this.tableConstraint(stmt, table, cmd.def.Constraint);
           else if (cmd?.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) this.columnConstraints(stmt, table, cmd.def.ColumnDef);
         }
@@ -97,10 +111,14 @@ export class Ledger {
       }
       case 'ViewStmt':
         this.objects.set(`view:${key(rangeVarName(n.view))}`, stmt.text);
+        this.staleViews.delete(`view:${key(rangeVarName(n.view))}`);
         return;
-      case 'CreateTableAsStmt':
-        this.objects.set(`${n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table'}:${key(rangeVarName(n.into?.rel))}`, stmt.text);
+      case 'CreateTableAsStmt': {
+        const k = `${n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table'}:${key(rangeVarName(n.into?.rel))}`;
+        this.objects.set(k, stmt.text);
+        this.staleViews.delete(k);
         return;
+      }
       case 'CreateFunctionStmt':
         this.objects.set(functionKey(n.funcname, (n.parameters ?? []).map((p: any) => p.FunctionParameter).filter((p: any) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE').map((p: any) => p.argType)), stmt.text);
         return;
@@ -130,8 +148,13 @@ export class Ledger {
         return;
       case 'CommentStmt':
         this.comments.set(commentKey(n), n.comment ?? null);
+        this.noteRelationComment(n);
+        return;
+      case 'DropStmt':
+        if (RELATION_KEYWORD[n.removeType]) for (const o of n.objects ?? []) this.relationComments.delete(key(listName(o.List?.items)));
         return;
       case 'RenameStmt': {
+        this.followRename(n, catalog);
         if (n.renameType === 'OBJECT_INDEX') {
           const old = rangeVarName(n.relation);
           const def = old && this.indexes.get(old.name);
@@ -157,6 +180,78 @@ export class Ledger {
       default:
         return;
     }
+  }
+
+  private noteRelationComment(n: any): void {
+    const column = n.objtype === 'OBJECT_COLUMN';
+    const keyword = column ? 'COLUMN' : RELATION_KEYWORD[n.objtype];
+    if (!keyword) return;
+    const names = stringList(n.object?.List?.items);
+    const col = column ? names.pop() ?? '' : '';
+    const rel = names[names.length - 1];
+    if (!rel) return;
+    let m = this.relationComments.get(rel);
+    if (n.comment === undefined || n.comment === null) {
+      m?.delete(col);
+      return;
+    }
+    if (!m) this.relationComments.set(rel, (m = new Map()));
+    m.set(col, { keyword, comment: n.comment });
+  }
+
+  /** Comments follow their relation and column through renames. */
+  private followRename(n: any, catalog: Catalog): void {
+    const rel = rangeVarName(n.relation);
+    if (!rel) return;
+    if (n.renameType === 'OBJECT_COLUMN' && n.subname) {
+      this.renameColumnInDefinitions(rel, n.subname, n.newname);
+      for (const d of catalog.dependentsOf(rel, n.subname)) {
+        if (d.kind === 'view' || d.kind === 'materialized view') this.staleViews.set(`${d.kind === 'view' ? 'view' : 'matview'}:${d.name}`, `it was created before column ${n.subname} of ${qname(rel)} was renamed to ${n.newname}, so its CREATE text names the old column`);
+      }
+    }
+    const m = this.relationComments.get(key(rel));
+    if (!m) return;
+    if (n.renameType === 'OBJECT_COLUMN' && n.subname) {
+      const c = m.get(n.subname);
+      m.delete(n.subname);
+      if (c) m.set(n.newname, c);
+    } else if (RELATION_KEYWORD[n.renameType]) {
+      this.relationComments.delete(key(rel));
+      this.relationComments.set(n.newname, m);
+    }
+  }
+
+  /**
+   * A renamed column: the index and constraint texts of its table that name it are rewritten, so
+   * a re-created index says the column's current name (PostgreSQL follows renames by number).
+   */
+  private renameColumnInDefinitions(table: QName, from: string, to: string): void {
+    const rename = (text: string) => {
+      let out = '';
+      let pos = 0;
+      for (const t of tokens(text)) {
+        const ident = t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase();
+        if (ident !== from || /^'/.test(t.text)) continue;
+        out += text.slice(pos, t.start) + qname({ name: to });
+        pos = t.end;
+      }
+      return out + text.slice(pos);
+    };
+    for (const def of this.indexes.values()) if (def.table.name === table.name) def.tail = rename(def.tail);
+    for (const [k, v] of this.constraints) if (k.startsWith(`${key(table)}\u0000`)) this.constraints.set(k, rename(v));
+  }
+
+  /** COMMENT statements that put back the comments of `r` (named `sql` in the down) and of its existing columns. */
+  commentsFor(name: QName, sql: string, columns: ReadonlySet<string> | Iterable<string>): string[] {
+    const m = this.relationComments.get(key(name));
+    if (!m) return [];
+    const have = new Set(columns);
+    const out: string[] = [];
+    for (const [col, c] of m) {
+      if (col === '') out.push(`COMMENT ON ${c.keyword} ${sql} IS ${literal(c.comment)};`);
+      else if (have.has(col)) out.push(`COMMENT ON COLUMN ${sql}.${qname({ name: col })} IS ${literal(c.comment)};`);
+    }
+    return out;
   }
 
   /** Remember every DEFAULT / CHECK / generation expression's text. */
@@ -225,6 +320,10 @@ export class Ledger {
     return node === undefined ? undefined : this.exprs.get(fingerprint(node));
   }
 }
+
+const RELATION_KEYWORD: Record<string, string> = {
+  OBJECT_TABLE: 'TABLE', OBJECT_VIEW: 'VIEW', OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
+};
 
 const CONTYPES: Record<string, 'foreign' | 'check' | 'unique' | 'primary' | 'exclusion'> = {
   CONSTR_FOREIGN: 'foreign', CONSTR_CHECK: 'check', CONSTR_UNIQUE: 'unique', CONSTR_PRIMARY: 'primary', CONSTR_EXCLUSION: 'exclusion',

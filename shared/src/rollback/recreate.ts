@@ -106,6 +106,62 @@ export function recreateTable(catalog: Catalog, ledger: Ledger, q: QName): Made 
     if (!sql) return { ok: false, reason: `the definition of index ${i.name.name} was not found in the earlier migrations` };
     out.push(sql);
   }
+  const more = triggersAndComments(ledger, r, name);
+  if (!more.ok) return more;
+  return { ok: true, sql: [...out, ...more.sql] };
+}
+
+/** The triggers on a re-created relation and the comments on it and its columns. */
+export function triggersAndComments(ledger: Ledger, r: RelationInfo, sqlName: string): Made {
+  const out: string[] = [];
+  for (const t of r.triggers ?? []) {
+    const text = ledger.object('trigger', t, r.name);
+    if (!text) return { ok: false, reason: `the definition of trigger ${t} on ${qname(r.name)} was not found in the earlier migrations` };
+    out.push(`${text};`);
+  }
+  out.push(...ledger.commentsFor(r.name, sqlName, r.columns.keys()));
+  return { ok: true, sql: out };
+}
+
+/**
+ * A view or materialized view put back from its CREATE text, with what hangs on it: indexes
+ * (materialized views), triggers (INSTEAD OF …) and comments.
+ */
+export function recreateView(catalog: Catalog, ledger: Ledger, q: QName, materialized: boolean): Made {
+  const text = ledger.object(materialized ? 'matview' : 'view', q);
+  if (!text) return { ok: false, reason: `the definition of view ${qname(q)} was not found in the earlier migrations` };
+  const stale = ledger.staleViews.get(`${materialized ? 'matview' : 'view'}:${q.name}`);
+  if (stale) return { ok: false, reason: `view ${qname(q)} cannot be re-created from its text: ${stale}` };
+  const out = [`${text};`];
+  const r = catalog.relation(q);
+  if (!r) return { ok: true, sql: out };
+  for (const i of catalog.indexesOn(r.name)) {
+    const sql = indexSql(catalog, ledger, i.name);
+    if (!sql) return { ok: false, reason: `the definition of index ${i.name.name} was not found in the earlier migrations` };
+    out.push(sql);
+  }
+  const more = triggersAndComments(ledger, r, tableName(r, q));
+  if (!more.ok) return more;
+  return { ok: true, sql: [...out, ...more.sql] };
+}
+
+/**
+ * The views (and materialized views) that read `q`, and the ones reading those, recreated in
+ * dependency order: DROP … CASCADE removed them along with `q`.
+ */
+export function dependentViews(catalog: Catalog, ledger: Ledger, q: QName, seen = new Set<string>()): Made {
+  const out: string[] = [];
+  for (const d of catalog.dependentsOf(q)) {
+    if ((d.kind !== 'view' && d.kind !== 'materialized view') || !d.on || sameName(d.on, q)) continue;
+    const k = qname(d.on);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const made = recreateView(catalog, ledger, d.on, d.kind === 'materialized view');
+    if (!made.ok) return { ok: false, reason: `CASCADE also dropped ${d.kind} ${k}: ${made.reason}` };
+    const deeper = dependentViews(catalog, ledger, d.on, seen);
+    if (!deeper.ok) return deeper;
+    out.push(...made.sql, ...deeper.sql);
+  }
   return { ok: true, sql: out };
 }
 

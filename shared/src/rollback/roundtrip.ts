@@ -1,7 +1,11 @@
-// Round-trip proof of a generated down on a real database (PGlite in tests and `--verify`, any
-// PostgreSQL with the same interface): snapshot the catalog, apply the up, apply the down, compare
+// Round-trip proof of a generated down on a real database (PGlite, or a PostgreSQL server through
+// a `pg` client: both have the {exec, query} shape): snapshot the catalog, apply the up, apply the down, compare
 // with the snapshot object by object, then apply the up again.
 import { splitStatements } from '../parse/split';
+import type { ProjectFs } from '../project/fs';
+import { transactionPlan } from '../project/transactions';
+import type { DetectedFramework } from '../project/types';
+import { cannotRunInTransaction, fileMode, runStatements } from '../verify/run';
 
 export interface SqlDb {
   exec(sql: string): Promise<unknown>;
@@ -50,20 +54,25 @@ export function compareSnapshots(before: SchemaSnapshot, after: SchemaSnapshot):
   return out.sort();
 }
 
-/** Run SQL statement by statement, in one transaction unless a statement cannot run in one. */
+/**
+ * Run a generated down (or any script of plain statements): in one transaction, unless a statement
+ * cannot run in one (DROP INDEX CONCURRENTLY) or the script has its own BEGIN / COMMIT: then
+ * statement by statement. The verify runner does the work (a failure rolls back and throws).
+ */
 export async function execScript(db: SqlDb, sql: string): Promise<void> {
   const stmts = splitStatements(sql, 'up').statements;
-  const bad = stmts.find((s) => s.error);
-  if (bad) throw new Error(`does not parse: ${bad.error!.message}`);
-  const noTx = stmts.some((s) => s.node?.concurrent || s.kind === 'TransactionStmt' || (s.kind === 'AlterEnumStmt'));
-  if (!noTx) await db.exec('BEGIN');
-  try {
-    for (const s of stmts) await db.exec(s.text);
-    if (!noTx) await db.exec('COMMIT');
-  } catch (e) {
-    await db.exec('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
+  const alone = stmts.some((s) => cannotRunInTransaction(s) || s.kind === 'TransactionStmt');
+  await runStatements(db, stmts, { mode: { wrap: !alone, how: alone ? 'statement by statement' : 'one transaction' } });
+}
+
+/**
+ * Apply a migration's up part the way its runner sends it (verify/run.ts fileMode: the runner's
+ * transaction, one query, or statement by statement; the file's own BEGIN / COMMIT honoured).
+ */
+export async function applyMigration(db: SqlDb, path: string, text: string, framework: DetectedFramework, fs?: ProjectFs): Promise<void> {
+  const up = splitStatements(text, 'up').statements.filter((s) => s.section.direction === 'up');
+  if (!up.length) return;
+  await runStatements(db, up, { mode: fileMode(transactionPlan(framework, path, text, fs), up, framework) });
 }
 
 export interface RoundTripResult {
@@ -94,24 +103,4 @@ export async function roundTrip(db: SqlDb, up: () => Promise<void>, downSql: str
     return { equal: differences.length === 0, differences, failed: { phase: 'up again', message: String(e?.message ?? e).split('\n')[0] } };
   }
   return { equal: differences.length === 0, differences };
-}
-
-/**
- * Apply a migration's up part the way the corpus study does for every framework: statement by
- * statement in one transaction, unless a section opts out, a statement needs to run outside one
- * (CONCURRENTLY) or the file has its own BEGIN / COMMIT.
- */
-export async function applyUpPart(db: SqlDb, text: string, runnerTransaction = true): Promise<void> {
-  const up = splitStatements(text, 'up').statements.filter((s) => s.section.direction === 'up');
-  const bad = up.find((s) => s.error);
-  if (bad) throw new Error(`does not parse: ${bad.error!.message}`);
-  const noTx = !runnerTransaction || up.some((s) => s.section.noTransaction || s.node?.concurrent || s.kind === 'TransactionStmt');
-  if (!noTx) await db.exec('BEGIN');
-  try {
-    for (const s of up) await db.exec(s.text);
-    if (!noTx) await db.exec('COMMIT');
-  } catch (e) {
-    await db.exec('ROLLBACK').catch(() => undefined);
-    throw e;
-  }
 }
