@@ -116,6 +116,8 @@ export interface FixCase {
   config?: Partial<PgsafeConfig>;
   /** The fix's SQL needs at least this PostgreSQL major (e.g. 18 for NOT NULL … NOT VALID). */
   minServer?: number;
+  /** Text to replace in every file after the golden comparison and before the checks (a placeholder the user must fill in). */
+  substitute?: [string, string];
 }
 
 /** Apply the fix of the one `rule` finding in `file`, compare with the golden files, then prove it. */
@@ -133,6 +135,10 @@ export async function checkFix(dbs: Db | readonly (Db & { major?: number; name?:
   const unchanged = Object.keys(c.files).filter((n) => !(n in c.expect));
   for (const n of unchanged) assert.equal(out[n], c.files[n], `${n} untouched`);
   assert.deepEqual(Object.keys(out).sort(), [...new Set([...Object.keys(c.files), ...Object.keys(c.expect)])].sort(), 'no other files');
+  assertParses(dir); // as written, placeholders included
+  if (c.substitute) {
+    for (const [name, text] of Object.entries(out)) if (text.includes(c.substitute[0])) writeFileSync(join(dir, name), text.split(c.substitute[0]).join(c.substitute[1]));
+  }
   assertParses(dir);
   const afterFix = await lintDir(dir, c.config);
   const was = ruleCounts(before.findings);

@@ -28,7 +28,7 @@ function subcommandEnd(toks: readonly Tok[], from: number): number {
 }
 
 /** The key the backfill walks: the primary key when the replayed schema knows it, else ctid. */
-function batchKey(ctx: RuleContext, table: QName): string {
+export function batchKey(ctx: RuleContext, table: QName): string {
   const rel = ctx.catalog.relation(table);
   const pk = rel && !rel.uncertain ? [...rel.constraints.values()].find((c) => c.type === 'primary' && c.columns?.length) : undefined;
   if (!pk) return 'ctid';
