@@ -13,7 +13,7 @@ import { columnConstraints } from '../rules/_columns';
 import { backfillBlock, batchKey } from './backfill';
 import { notNullSteps } from './set-not-null';
 import { stepsAfterTransaction } from './steps';
-import { afterLine, eol, keywordCase, tokensOf } from './text';
+import { afterLine, keywordCase, tokensOf } from './text';
 import { commentBetween, relationText } from './unique-using-index';
 
 /** What the fix writes where the user must put the value for existing rows. */
@@ -40,7 +40,6 @@ export function notNullColumnInSteps(stmt: Statement, report: RuleReport, ctx: R
   const relation = relationText(stmt, toks, ctx.text);
   if (!colTok || !relation) return [];
   const k = (w: string) => keywordCase(toks[i].text, w);
-  const nl = eol(ctx.text);
   const col: string = def.colname;
   const label = `${displayName(table)}.${quoteIdent(col)}`;
   const block = [

@@ -28,7 +28,8 @@ export interface Step {
   heavy?: boolean;
 }
 
-function wrapBlock(sql: string, framework: string | undefined): string {
+/** goose / sql-migrate split at lines ending in `;`: a body with such lines goes in a StatementBegin/End block. */
+export function wrapBlock(sql: string, framework: string | undefined): string {
   if (framework !== 'goose' && framework !== 'sql-migrate') return sql;
   const tag = framework === 'goose' ? 'goose' : 'migrate';
   return `-- +${tag} StatementBegin\n${sql}\n-- +${tag} StatementEnd`;
