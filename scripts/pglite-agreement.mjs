@@ -6,7 +6,8 @@
 // Run with `npm run agreement` (builds first). Slow: one PGlite database per set.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join, relative, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
@@ -29,10 +30,10 @@ const { defaultConfig } = require(join(root, 'out/shared/src/config/types.js'));
 const { Catalog } = require(join(root, 'out/shared/src/context/catalog.js'));
 const { selectFiles } = require(join(root, 'out/server/src/cli/files.js'));
 
-const extensions = { pg_trgm, btree_gist, hstore, uuid_ossp, pgcrypto, citext };
+export const extensions = { pg_trgm, btree_gist, hstore, uuid_ossp, pgcrypto, citext };
 
 /** What each repository's runner does before or around the files (not workarounds of ours). */
-const RUNNER = {
+export const RUNNER = {
   'graphile/worker': {
     before: 'create schema graphile_worker; create table graphile_worker.migrations (id int primary key, ts timestamptz default now() not null);',
     text: (t) => t.replace(/:GRAPHILE_WORKER_SCHEMA\b/g, 'graphile_worker'),
@@ -46,7 +47,7 @@ const RUNNER = {
   // The repository's own docker initdb script creates these extensions (pglite-corpus.md, workaround 1).
   'chirpstack/chirpstack': { before: 'create extension if not exists pg_trgm; create extension if not exists hstore;' },
 };
-const NOT_APPLICABLE = {
+export const NOT_APPLICABLE = {
   'usebasejump/basejump': 'needs Supabase roles and the auth/storage schemas (pglite-corpus.md: a Supabase stub)',
   'mckaywrigley/chatbot-ui': 'needs the `http` extension, which PGlite does not ship',
   'supabase/postgres': 'needs the supabase_admin role and the `pgjwt` extension, which PGlite does not ship',
@@ -122,93 +123,113 @@ function modelFacts(catalog) {
   return facts;
 }
 
+/**
+ * Apply one migration file's up part to `db` the way the agreement run does (exported for
+ * scripts/corpus-fixes.mjs): the runner's transaction unless the file opts out or holds statements
+ * that cannot run in one; statements one by one. Throws the database's error.
+ */
+export async function applyFile(db, set, file, text, fs, runner = {}) {
+  const plan = transactionPlan(set.framework, file.path, text, fs);
+  const { statements } = splitStatements(text);
+  const up = statements.filter((s) => s.section.direction === 'up');
+  const noTx = up.some((s) => s.section.noTransaction) || up.some((s) => s.node?.concurrent || /\bCONCURRENTLY\b/i.test(s.text)) || up.some((s) => s.kind === 'TransactionStmt');
+  const wrap = (plan.runnerTransaction || runner.transaction) && !noTx;
+  try {
+    if (wrap) await db.exec('BEGIN');
+    for (const s of up) await db.exec(s.text);
+    if (wrap) await db.exec('COMMIT');
+  } catch (e) {
+    await db.exec('ROLLBACK').catch(() => {});
+    throw e;
+  }
+}
+
+/** A PGlite database with the extensions the corpus needs, started from a snapshot (faster than a fresh one). */
+export async function corpusDatabase(snapshot) {
+  return PGlite.create(snapshot ? { loadDataDir: snapshot, extensions } : { extensions });
+}
+
 async function applySet(db, set, fs, runner) {
   const ups = set.files.filter((f) => f.role === 'up' || f.role === 'repeatable');
   for (let i = 0; i < ups.length; i++) {
     const file = ups[i];
     const text = fs.readText(file.path);
     if (text === undefined) return { applied: i, failed: { file: file.path, error: 'unreadable' } };
-    const plan = transactionPlan(set.framework, file.path, text, fs);
-    const { statements } = splitStatements(text);
-    const up = statements.filter((s) => s.section.direction === 'up');
-    const noTx = up.some((s) => s.section.noTransaction) || up.some((s) => s.node?.concurrent || /\bCONCURRENTLY\b/i.test(s.text)) || up.some((s) => s.kind === 'TransactionStmt');
-    const wrap = (plan.runnerTransaction || runner.transaction) && !noTx;
     try {
-      if (wrap) await db.exec('BEGIN');
-      for (const s of up) await db.exec(s.text);
-      if (wrap) await db.exec('COMMIT');
+      await applyFile(db, set, file, text, fs, runner);
     } catch (e) {
-      if (wrap) await db.exec('ROLLBACK').catch(() => {});
-      else await db.exec('ROLLBACK').catch(() => {});
       return { applied: i, failed: { file: file.path, error: String(e.message ?? e).split('\n')[0] } };
     }
   }
   return { applied: ups.length };
 }
 
-await ensureParser();
-const manifest = JSON.parse(readFileSync(join(corpus, 'MANIFEST.json'), 'utf8'));
-const base = await PGlite.create({ extensions });
-const snapshot = await base.dumpDataDir('none');
-await base.close();
-const rows = [];
-for (const m of manifest) {
-  if (only.length && !only.includes(m.repo)) continue;
-  if (NOT_APPLICABLE[m.repo]) {
-    rows.push({ repo: m.repo, note: NOT_APPLICABLE[m.repo] });
-    continue;
-  }
-  const runner = RUNNER[m.repo] ?? {};
-  const dir = join(corpus, m.repo.replace('/', '__'), m.migrations_dir);
-  const base = cachedFs(nodeFs);
-  // The model reads the same text the database ran (placeholders substituted as the runner does).
-  const fs = runner.text ? { ...base, readText: (p) => { const t = base.readText(p); return t === undefined ? t : runner.text(t); } } : base;
-  const { files } = selectFiles([dir], '/');
-  const sets = setsFor(files, fs);
-  if (m.repo === 'chef/chef-server') sets.sort((a, b) => (a.root.endsWith('baseline') ? -1 : b.root.endsWith('baseline') ? 1 : 0)); // baseline project first
-  const db = await PGlite.create({ loadDataDir: snapshot, extensions });
-  const catalog = new Catalog();
-  if (runner.before) await db.exec(runner.before);
-  let applied = 0;
-  let total = 0;
-  let failed;
-  for (const set of sets) {
-    const r = await applySet(db, set, fs, runner);
-    applied += r.applied;
-    total += set.files.filter((f) => f.role === 'up' || f.role === 'repeatable').length;
-    lintSet(set, { fs, configFor: () => defaultConfig(), catalog, report: new Set(), stopBefore: r.failed?.file });
-    if (r.failed) {
-      failed = r.failed;
-      break;
+// Run only when invoked as a script: corpus-fixes.mjs imports the runner set-up above.
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolvePath(process.argv[1])) {
+  await ensureParser();
+  const manifest = JSON.parse(readFileSync(join(corpus, 'MANIFEST.json'), 'utf8'));
+  const base = await corpusDatabase();
+  const snapshot = await base.dumpDataDir('none');
+  await base.close();
+  const rows = [];
+  for (const m of manifest) {
+    if (only.length && !only.includes(m.repo)) continue;
+    if (NOT_APPLICABLE[m.repo]) {
+      rows.push({ repo: m.repo, note: NOT_APPLICABLE[m.repo] });
+      continue;
     }
+    const runner = RUNNER[m.repo] ?? {};
+    const dir = join(corpus, m.repo.replace('/', '__'), m.migrations_dir);
+    const base = cachedFs(nodeFs);
+    // The model reads the same text the database ran (placeholders substituted as the runner does).
+    const fs = runner.text ? { ...base, readText: (p) => { const t = base.readText(p); return t === undefined ? t : runner.text(t); } } : base;
+    const { files } = selectFiles([dir], '/');
+    const sets = setsFor(files, fs);
+    if (m.repo === 'chef/chef-server') sets.sort((a, b) => (a.root.endsWith('baseline') ? -1 : b.root.endsWith('baseline') ? 1 : 0)); // baseline project first
+    const db = await corpusDatabase(snapshot);
+    const catalog = new Catalog();
+    if (runner.before) await db.exec(runner.before);
+    let applied = 0;
+    let total = 0;
+    let failed;
+    for (const set of sets) {
+      const r = await applySet(db, set, fs, runner);
+      applied += r.applied;
+      total += set.files.filter((f) => f.role === 'up' || f.role === 'repeatable').length;
+      lintSet(set, { fs, configFor: () => defaultConfig(), catalog, report: new Set(), stopBefore: r.failed?.file });
+      if (r.failed) {
+        failed = r.failed;
+        break;
+      }
+    }
+    const model = modelFacts(catalog);
+    const real = await dbFacts(db, runner.runnerTables, model);
+    await db.close();
+    const both = [...real].filter((f) => model.has(f)).length;
+    const union = new Set([...real, ...model]).size;
+    const onlyDb = [...real].filter((f) => !model.has(f));
+    const onlyModel = [...model].filter((f) => !real.has(f));
+    rows.push({ repo: m.repo, applied, total, failed, facts: real.size, agreement: union ? both / union : 1, onlyDb, onlyModel, runtime: real.runtimePartitions, uncertain: model.uncertain.size });
+    const r = rows[rows.length - 1];
+    console.log(`${m.repo}: ${applied}/${total} files applied${failed ? ` (stopped at ${relative(dir, failed.file)}: ${failed.error})` : ''}; ${real.size} catalog facts${model.uncertain.size ? ` (${model.uncertain.size} uncertain tables not compared)` : ''}; agreement ${(r.agreement * 100).toFixed(2)}% (${onlyDb.length} only in PGlite, ${onlyModel.length} only in the model)`);
   }
-  const model = modelFacts(catalog);
-  const real = await dbFacts(db, runner.runnerTables, model);
-  await db.close();
-  const both = [...real].filter((f) => model.has(f)).length;
-  const union = new Set([...real, ...model]).size;
-  const onlyDb = [...real].filter((f) => !model.has(f));
-  const onlyModel = [...model].filter((f) => !real.has(f));
-  rows.push({ repo: m.repo, applied, total, failed, facts: real.size, agreement: union ? both / union : 1, onlyDb, onlyModel, runtime: real.runtimePartitions, uncertain: model.uncertain.size });
-  const r = rows[rows.length - 1];
-  console.log(`${m.repo}: ${applied}/${total} files applied${failed ? ` (stopped at ${relative(dir, failed.file)}: ${failed.error})` : ''}; ${real.size} catalog facts${model.uncertain.size ? ` (${model.uncertain.size} uncertain tables not compared)` : ''}; agreement ${(r.agreement * 100).toFixed(2)}% (${onlyDb.length} only in PGlite, ${onlyModel.length} only in the model)`);
-}
 
-const out = ['# Replayed schema vs PGlite', '', 'Generated by `npm run agreement` (scripts/pglite-agreement.mjs) — do not edit by hand.', '',
-  'Each corpus migration set is applied in its runner\'s order and transaction mode to PGlite 0.5.16 (PostgreSQL 18.6), and the',
-  'same files are replayed into pgsafe\'s schema model. Facts compared: tables; columns; column types (with varchar/char length and',
-  'numeric precision); nullability; whether a column has a default (or is identity/generated); index names; constraints (name,',
-  'type, validated). Agreement = facts in both / facts in either. Where applying stops, the model is replayed up to the same file.', '',
-  '| repository | files applied | catalog facts (PGlite) | agreement | only in PGlite | only in the model |', '|---|---:|---:|---:|---:|---:|'];
-for (const r of rows) {
-  if (r.note) out.push(`| ${r.repo} | not applied: ${r.note} | | | | |`);
-  else out.push(`| ${r.repo} | ${r.applied}/${r.total}${r.failed ? ` (stops: ${r.failed.error.replace(/\|/g, '\\|')})` : ''} | ${r.facts}${r.runtime ? ` (+${r.runtime} run-time partitions, not compared)` : ''}${r.uncertain ? ` (${r.uncertain} table${r.uncertain === 1 ? '' : 's'} the model marks uncertain, not compared)` : ''} | ${(r.agreement * 100).toFixed(2)}% | ${r.onlyDb.length} | ${r.onlyModel.length} |`);
-}
-out.push('', '## Differences (first 8 per repository)', '');
-for (const r of rows) {
-  if (r.note || (r.onlyDb.length === 0 && r.onlyModel.length === 0)) continue;
-  out.push(`- **${r.repo}**: only in PGlite: ${r.onlyDb.slice(0, 8).map((f) => `\`${f}\``).join(', ') || 'none'}; only in the model: ${r.onlyModel.slice(0, 8).map((f) => `\`${f}\``).join(', ') || 'none'}`);
-}
-if (!only.length) writeFileSync(join(root, 'docs', 'pglite-agreement.md'), out.join('\n') + '\n');
+  const out = ['# Replayed schema vs PGlite', '', 'Generated by `npm run agreement` (scripts/pglite-agreement.mjs) — do not edit by hand.', '',
+    'Each corpus migration set is applied in its runner\'s order and transaction mode to PGlite 0.5.16 (PostgreSQL 18.6), and the',
+    'same files are replayed into pgsafe\'s schema model. Facts compared: tables; columns; column types (with varchar/char length and',
+    'numeric precision); nullability; whether a column has a default (or is identity/generated); index names; constraints (name,',
+    'type, validated). Agreement = facts in both / facts in either. Where applying stops, the model is replayed up to the same file.', '',
+    '| repository | files applied | catalog facts (PGlite) | agreement | only in PGlite | only in the model |', '|---|---:|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    if (r.note) out.push(`| ${r.repo} | not applied: ${r.note} | | | | |`);
+    else out.push(`| ${r.repo} | ${r.applied}/${r.total}${r.failed ? ` (stops: ${r.failed.error.replace(/\|/g, '\\|')})` : ''} | ${r.facts}${r.runtime ? ` (+${r.runtime} run-time partitions, not compared)` : ''}${r.uncertain ? ` (${r.uncertain} table${r.uncertain === 1 ? '' : 's'} the model marks uncertain, not compared)` : ''} | ${(r.agreement * 100).toFixed(2)}% | ${r.onlyDb.length} | ${r.onlyModel.length} |`);
+  }
+  out.push('', '## Differences (first 8 per repository)', '');
+  for (const r of rows) {
+    if (r.note || (r.onlyDb.length === 0 && r.onlyModel.length === 0)) continue;
+    out.push(`- **${r.repo}**: only in PGlite: ${r.onlyDb.slice(0, 8).map((f) => `\`${f}\``).join(', ') || 'none'}; only in the model: ${r.onlyModel.slice(0, 8).map((f) => `\`${f}\``).join(', ') || 'none'}`);
+  }
+  if (!only.length) writeFileSync(join(root, 'docs', 'pglite-agreement.md'), out.join('\n') + '\n');
 
-if (process.env.AGREEMENT_DEBUG) for (const r of rows) if (!r.note) console.log(r.repo, '\nONLY DB:', r.onlyDb.slice(0, 40).join('\n  '), '\nONLY MODEL:', r.onlyModel.slice(0, 20).join('\n  '));
+  if (process.env.AGREEMENT_DEBUG) for (const r of rows) if (!r.note) console.log(r.repo, '\nONLY DB:', r.onlyDb.slice(0, 40).join('\n  '), '\nONLY MODEL:', r.onlyModel.slice(0, 20).join('\n  '));
+}
