@@ -126,3 +126,27 @@ export function repoSets(m) {
 
 /** Up (and repeatable) files of a set, in apply order. */
 export const upFiles = (set) => set.files.filter((f) => f.role === 'up' || f.role === 'repeatable');
+
+/** A fresh PGlite with the snapshot extensions, from a data-dir snapshot when given (initdb is the slow part). */
+export async function corpusDatabase(snapshot) {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const extensions = await pgliteExtensions();
+  return PGlite.create(snapshot ? { loadDataDir: snapshot, extensions } : { extensions });
+}
+
+/**
+ * Apply one migration file's up part the way its runner sends it (the verify runner: the
+ * runner's transaction, one query, or statement by statement; a file's own BEGIN / COMMIT
+ * honoured). Throws the runner's StatementError naming the statement on failure.
+ */
+export async function applyFile(db, set, file, text, fs, runner = {}) {
+  const { splitStatements } = out('shared/src/parse/split.js');
+  const { transactionPlan } = out('shared/src/project/transactions.js');
+  const { fileMode, runStatements } = out('shared/src/verify/run.js');
+  const plan = transactionPlan(set.framework, file.path, text, fs);
+  const up = splitStatements(text).statements.filter((s) => s.section.direction === 'up');
+  const mode = fileMode(plan, up, set.framework);
+  // graphile-worker's runner wraps every file in a transaction (RUNNER above).
+  if (runner.transaction && !up.some((s) => s.section.noTransaction)) mode.wrap = true;
+  await runStatements(db, up, { mode });
+}

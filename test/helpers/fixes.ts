@@ -59,13 +59,14 @@ export function assertParses(dir: string): void {
   }
 }
 
-type Db = { exec(sql: string): Promise<unknown>; query(sql: string): Promise<{ rows: any[] }> };
+export type Db = { exec(sql: string): Promise<unknown>; query(sql: string): Promise<{ rows: any[] }> };
 
 /** Apply the folder's up migrations in order the way their runner sends them. */
-export async function applyUp(db: Db, dir: string): Promise<void> {
+export async function applyUp(db: Db, dir: string, midway?: FixCase['midway']): Promise<void> {
   const set = loadSet(dir, nodeFs);
   for (const f of set.files) {
     if (f.role !== 'up') continue;
+    if (midway && relative(dir, f.path) === midway.before) await midway.check(db);
     const text = readFileSync(f.path, 'utf8');
     const plan = transactionPlan(set.framework, f.path, text, nodeFs);
     const { statements } = splitStatements(text, 'up');
@@ -116,6 +117,10 @@ export interface FixCase {
   config?: Partial<PgsafeConfig>;
   /** The fix's SQL needs at least this PostgreSQL major (e.g. 18 for NOT NULL … NOT VALID). */
   minServer?: number;
+  /** Text to replace in every file after the golden comparison and before the checks (a placeholder the user must fill in). */
+  substitute?: [string, string];
+  /** Run `check` on each database after the migrations before `before` (a file name) are applied. */
+  midway?: { before: string; check(db: Db): Promise<void> };
 }
 
 /** Apply the fix of the one `rule` finding in `file`, compare with the golden files, then prove it. */
@@ -133,21 +138,29 @@ export async function checkFix(dbs: Db | readonly (Db & { major?: number; name?:
   const unchanged = Object.keys(c.files).filter((n) => !(n in c.expect));
   for (const n of unchanged) assert.equal(out[n], c.files[n], `${n} untouched`);
   assert.deepEqual(Object.keys(out).sort(), [...new Set([...Object.keys(c.files), ...Object.keys(c.expect)])].sort(), 'no other files');
+  assertParses(dir); // as written, placeholders included
+  if (c.substitute) {
+    for (const [name, text] of Object.entries(out)) if (text.includes(c.substitute[0])) writeFileSync(join(dir, name), text.split(c.substitute[0]).join(c.substitute[1]));
+  }
   assertParses(dir);
   const afterFix = await lintDir(dir, c.config);
   const was = ruleCounts(before.findings);
   const now = ruleCounts(afterFix.findings);
   assert.equal(now[c.rule] ?? 0, (was[c.rule] ?? 0) - 1, `${c.rule} gone`);
   for (const [rule, n] of Object.entries(now)) assert.ok(n <= (was[rule] ?? 0) || c.allowNew?.includes(rule), `no new ${rule}: ${JSON.stringify(afterFix.findings.filter((f) => f.rule === rule).map((f) => [f.file, f.message]))}`);
+  let midwayRuns = 0;
+  const midway = c.midway && { before: c.midway.before, check: async (db: Db) => { midwayRuns++; await c.midway!.check(db); } };
+  let applied = 0;
   for (const db of Array.isArray(dbs) ? dbs : [dbs]) {
     // Fixes written for a newer PostgreSQL than the server (e.g. PG 18 syntax on a PG 15 server) are not applied there.
     if ((db as { major?: number }).major !== undefined && (db as { major: number }).major < (c.config?.pgVersion ?? c.minServer ?? 0)) continue;
     await db.exec('DROP SCHEMA IF EXISTS fixcase CASCADE; CREATE SCHEMA fixcase; SET search_path TO fixcase;');
     try {
-      await applyUp(db, dir);
+      applied++;
+      await applyUp(db, dir, midway);
     } catch (e: any) {
       throw new Error(`on ${(db as { name?: string }).name ?? 'the database'}: ${e?.message ?? e}`);
     }
   }
+  if (c.midway) assert.equal(midwayRuns, applied, `the midway check ran before ${c.midway.before} on every database`);
 }
-

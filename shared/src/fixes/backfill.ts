@@ -28,7 +28,7 @@ function subcommandEnd(toks: readonly Tok[], from: number): number {
 }
 
 /** The key the backfill walks: the primary key when the replayed schema knows it, else ctid. */
-function batchKey(ctx: RuleContext, table: QName): string {
+export function batchKey(ctx: RuleContext, table: QName): string {
   const rel = ctx.catalog.relation(table);
   const pk = rel && !rel.uncertain ? [...rel.constraints.values()].find((c) => c.type === 'primary' && c.columns?.length) : undefined;
   if (!pk) return 'ctid';
@@ -36,8 +36,9 @@ function batchKey(ctx: RuleContext, table: QName): string {
   return cols.length === 1 ? cols[0] : `(${cols.join(', ')})`;
 }
 
-/** A DO block that fills `col` of `table` with `value` where it is NULL, in committed batches. */
-export function backfillBlock(tableText: string, colText: string, value: string, key: string, label: string, k: (w: string) => string): string {
+/** A DO block that fills `col` of `table` with `value` where it is NULL (or where `pending` holds:
+ *  a condition the update makes false, else the loop would never end), in committed batches. */
+export function backfillBlock(tableText: string, colText: string, value: string, key: string, label: string, k: (w: string) => string, pending = `${colText} ${k('IS NULL')}`): string {
   const note = label.replace(/'/g, "''");
   return [
     `${k('DO')} $backfill$`,
@@ -48,11 +49,11 @@ export function backfillBlock(tableText: string, colText: string, value: string,
     `  -- ${BATCH} rows per batch, each committed; rows other sessions hold locked are skipped and retried.`,
     `  ${k('LOOP')}`,
     `    ${k('UPDATE')} ${tableText} ${k('SET')} ${colText} = ${value}`,
-    `    ${k('WHERE')} ${key} ${k('IN')} (${k('SELECT')} ${key} ${k('FROM')} ${tableText} ${k('WHERE')} ${colText} ${k('IS NULL')} ${k('LIMIT')} ${BATCH} ${k('FOR UPDATE SKIP LOCKED')});`,
+    `    ${k('WHERE')} ${key} ${k('IN')} (${k('SELECT')} ${key} ${k('FROM')} ${tableText} ${k('WHERE')} ${pending} ${k('LIMIT')} ${BATCH} ${k('FOR UPDATE SKIP LOCKED')});`,
     `    ${k('GET DIAGNOSTICS')} n = ${k('ROW_COUNT')};`,
     `    done := done + n;`,
     `    ${k('IF')} n = 0 ${k('THEN')}`,
-    `      ${k('EXIT WHEN NOT EXISTS')} (${k('SELECT FROM')} ${tableText} ${k('WHERE')} ${colText} ${k('IS NULL')});`,
+    `      ${k('EXIT WHEN NOT EXISTS')} (${k('SELECT FROM')} ${tableText} ${k('WHERE')} ${pending});`,
     `      ${k('PERFORM')} pg_sleep(1); -- the rows left are locked by other sessions`,
     `    ${k('ELSE')}`,
     `      ${k('RAISE NOTICE')} 'backfill of ${note}: % rows', done;`,

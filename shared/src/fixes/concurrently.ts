@@ -6,10 +6,10 @@ import { defaultIndexName } from './index-concurrently';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix, TextEdit } from '../rules/types';
-import { outsideTransaction, rewriteSource } from './placement';
+import { outsideTransaction, rewriteSource, sentStatementByStatement } from './placement';
 import { nonTransactionalForm } from '../rules/concurrently-in-transaction';
 import { slugOf } from './naming';
-import { findWord, keywordCase, statementSource, tokensOf } from './text';
+import { eol, findWord, keywordCase, lineStart, statementSource, tokensOf } from './text';
 
 function placed(stmt: Statement, ctx: RuleContext, title: string, rewrite: TextEdit[], down: string, slug: string): Fix[] {
   const f = outsideTransaction(stmt, ctx, { title, rewrite, sql: rewriteSource(ctx.text, stmt, rewrite), down, slug });
@@ -61,19 +61,33 @@ export function leaveTransaction(stmt: Statement, ctx: RuleContext): Fix[] {
   return f && f.edits.length + (f.newFiles?.length ?? 0) > 0 ? [f] : [];
 }
 
-/** CREATE INDEX CONCURRENTLY without a re-run guard → … CONCURRENTLY IF NOT EXISTS <name> (named when unnamed). */
-export function cicGuard(stmt: Statement): Fix[] {
+/**
+ * CREATE INDEX CONCURRENTLY without a re-run guard → … CONCURRENTLY IF NOT EXISTS <name> (named
+ * when unnamed); or, where statements are sent one by one outside a transaction, `DROP INDEX
+ * CONCURRENTLY IF EXISTS <name>` before it, so a re-run also replaces an INVALID leftover (IF NOT
+ * EXISTS would keep it). One query cannot hold both: PostgreSQL runs it as a transaction block.
+ */
+export function cicGuard(stmt: Statement, ctx?: RuleContext): Fix[] {
   const n = stmt.node;
   const table = rangeVarName(n?.relation);
   if (!n || !table || !n.concurrent || n.if_not_exists) return [];
   const toks = tokensOf(stmt);
   const at = findWord(toks, ['CONCURRENTLY']);
   if (at === -1) return [];
-  const edits: TextEdit[] = [{ start: toks[at].end, end: toks[at].end, newText: ` ${keywordCase(toks[at].text, 'IF NOT EXISTS')}` }];
+  const name: string = n.idxname ?? defaultIndexName(table.name, n);
+  const naming: TextEdit[] = [];
   if (!n.idxname) {
     const on = findWord(toks, ['ON'], at);
     if (on === -1) return [];
-    edits.push({ start: toks[on].start, end: toks[on].start, newText: `${quoteIdent(defaultIndexName(table.name, n))} ` });
+    naming.push({ start: toks[on].start, end: toks[on].start, newText: `${quoteIdent(name)} ` });
   }
-  return [{ title: n.idxname ? 'Add IF NOT EXISTS' : 'Name the index and add IF NOT EXISTS', edits, preferred: true }];
+  const fixes: Fix[] = [{ title: n.idxname ? 'Add IF NOT EXISTS' : 'Name the index and add IF NOT EXISTS', edits: [{ start: toks[at].end, end: toks[at].end, newText: ` ${keywordCase(toks[at].text, 'IF NOT EXISTS')}` }, ...naming], preferred: true }];
+  if (ctx && !ctx.tx.inTransaction && !('parent' in stmt) && stmt.block === undefined && sentStatementByStatement(ctx)) {
+    const k = (w: string) => keywordCase(toks[at].text, w);
+    const ls = lineStart(ctx.text, stmt.start);
+    const own = ctx.text.slice(ls, stmt.start).trim() === '';
+    const drop = `${k('DROP INDEX CONCURRENTLY IF EXISTS')} ${displayName({ schema: table.schema, name })};${eol(ctx.text)}`;
+    fixes.push({ title: `${n.idxname ? 'Put' : 'Name the index and put'} DROP INDEX CONCURRENTLY IF EXISTS before it (a re-run then rebuilds the index, an INVALID leftover included)`, edits: [{ start: own ? ls : stmt.start, end: own ? ls : stmt.start, newText: own ? `${ctx.text.slice(ls, stmt.start)}${drop}` : drop }, ...naming] });
+  }
+  return fixes;
 }

@@ -156,11 +156,11 @@ export interface Preparation {
 }
 
 /** Frameworks whose new migration files can hold a statement that must run outside a transaction. */
-const ONE_QUERY_MIGRATION = new Set(['golang-migrate', 'sqlx', 'flyway', 'plain', 'dbmate']);
-const STATEMENT_MIGRATION = new Set(['goose', 'sql-migrate']);
+export const ONE_QUERY_MIGRATION = new Set(['golang-migrate', 'sqlx', 'flyway', 'plain', 'dbmate']);
+export const STATEMENT_MIGRATION = new Set(['goose', 'sql-migrate']);
 
 /** How the runner sends this file: one statement at a time (true), or the file/section as one query. */
-function sentStatementByStatement(ctx: RuleContext): boolean {
+export function sentStatementByStatement(ctx: RuleContext): boolean {
   const plan = transactionPlan(ctx.migration?.framework ?? 'plain', ctx.path, ctx.text);
   return plan.sending === 'statement' && !plan.assumed && !ctx.tx.assumption;
 }

@@ -2,7 +2,7 @@
 // PG 18: `ADD CONSTRAINT … NOT NULL col NOT VALID`, then VALIDATE in a separate transaction.
 // PG 12–17: `CHECK (col IS NOT NULL) NOT VALID`; then, in a separate transaction, VALIDATE, SET NOT
 // NULL (PostgreSQL skips the scan because the validated check proves it) and drop the check.
-import { displayName, quoteIdent } from '../ast/names';
+import { displayName, quoteIdent, type QName } from '../ast/names';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix } from '../rules/types';
@@ -10,6 +10,34 @@ import { alterCommands } from '../rules/_helpers';
 import { afterTransaction } from './placement';
 import { slugOf } from './naming';
 import { commentsOf, eol, keywordCase, tokensOf } from './text';
+
+/** Name of the constraint that proves `col` NOT NULL (truncated to PostgreSQL's 63 bytes). */
+export function notNullConstraintName(table: QName, col: string): string {
+  const n = `${table.name}_${col}_not_null`;
+  return quoteIdent(Buffer.byteLength(n) > 63 ? n.slice(0, 63) : n);
+}
+
+/**
+ * The SQL of recipe 3 for `table.col` (PostgreSQL 12+): `add` (no `;`) takes the brief lock and
+ * proves nothing yet; `follow` (with `;`) must run in a separate transaction after it.
+ */
+export function notNullSteps(table: QName, col: string, pgVersion: number, k: (w: string) => string, nl: string): { add: string; follow: string; name: string; pg18: boolean } {
+  const t = displayName(table);
+  const c = quoteIdent(col);
+  const name = notNullConstraintName(table, col);
+  const pg18 = pgVersion >= 18;
+  const add = pg18
+    ? `${k('ALTER TABLE')} ${t} ${k('ADD CONSTRAINT')} ${name} ${k('NOT NULL')} ${c} ${k('NOT VALID')}`
+    : `${k('ALTER TABLE')} ${t} ${k('ADD CONSTRAINT')} ${name} ${k('CHECK')} (${c} ${k('IS NOT NULL')}) ${k('NOT VALID')}`;
+  const follow = pg18
+    ? `${k('ALTER TABLE')} ${t} ${k('VALIDATE CONSTRAINT')} ${name};`
+    : [
+      `${k('ALTER TABLE')} ${t} ${k('VALIDATE CONSTRAINT')} ${name};`,
+      `${k('ALTER TABLE')} ${t} ${k('ALTER COLUMN')} ${c} ${k('SET NOT NULL')};`,
+      `${k('ALTER TABLE')} ${t} ${k('DROP CONSTRAINT')} ${name};`,
+    ].join(nl);
+  return { add, follow, name, pg18 };
+}
 
 export function setNotNullSafely(stmt: Statement, ctx: RuleContext): Fix[] {
   const cmds = alterCommands(stmt);
@@ -22,20 +50,7 @@ export function setNotNullSafely(stmt: Statement, ctx: RuleContext): Fix[] {
   const toks = tokensOf(stmt);
   const k = (w: string) => keywordCase(toks[0]?.text ?? 'ALTER', w);
   const nl = eol(ctx.text);
-  const t = displayName(table);
-  const c = quoteIdent(col);
-  const name = quoteIdent(Buffer.byteLength(`${table.name}_${col}_not_null`) > 63 ? `${table.name}_${col}_not_null`.slice(0, 63) : `${table.name}_${col}_not_null`);
-  const pg18 = ctx.pgVersion >= 18;
-  const add = pg18
-    ? `${k('ALTER TABLE')} ${t} ${k('ADD CONSTRAINT')} ${name} ${k('NOT NULL')} ${c} ${k('NOT VALID')}`
-    : `${k('ALTER TABLE')} ${t} ${k('ADD CONSTRAINT')} ${name} ${k('CHECK')} (${c} ${k('IS NOT NULL')}) ${k('NOT VALID')}`;
-  const follow = pg18
-    ? `${k('ALTER TABLE')} ${t} ${k('VALIDATE CONSTRAINT')} ${name};`
-    : [
-      `${k('ALTER TABLE')} ${t} ${k('VALIDATE CONSTRAINT')} ${name};`,
-      `${k('ALTER TABLE')} ${t} ${k('ALTER COLUMN')} ${c} ${k('SET NOT NULL')};`,
-      `${k('ALTER TABLE')} ${t} ${k('DROP CONSTRAINT')} ${name};`,
-    ].join(nl);
+  const { add, follow, pg18 } = notNullSteps(table, col, ctx.pgVersion, k, nl);
   const edits = [{ start: stmt.start, end: stmt.end, newText: add }];
   const title = pg18
     ? 'Add the NOT NULL constraint NOT VALID, then VALIDATE it in a separate transaction (PostgreSQL 18)'

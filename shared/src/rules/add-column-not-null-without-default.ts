@@ -1,3 +1,4 @@
+import { notNullColumnInSteps } from '../fixes/not-null-column';
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, name, rangeAt } from './_helpers';
 import { columnConstraints, notNullRecipe } from './_columns';
@@ -12,7 +13,7 @@ export default defineRule({
     defaultLevel: 'error',
     description: 'ADD COLUMN … NOT NULL without a DEFAULT fails as soon as the table has a row.',
     docs: docsUrl('add-column-not-null-without-default'),
-    fixable: false,
+    fixable: true,
   },
   statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
@@ -42,4 +43,5 @@ export default defineRule({
     }
     return out;
   },
+  fix: (stmt, report, ctx) => notNullColumnInSteps(stmt, report, ctx),
 });

@@ -1,3 +1,4 @@
+import { typeChangeExpandContract } from '../fixes/expand-contract';
 import { defineRule, docsUrl, type RuleReport } from './types';
 import { alterCommands, lockPhrase, name, rangeAt } from './_helpers';
 import { typeRef, typeToString } from '../ast/types';
@@ -11,7 +12,7 @@ export default defineRule({
     defaultLevel: 'error',
     description: 'ALTER COLUMN … TYPE that rewrites the table and rebuilds its indexes under an ACCESS EXCLUSIVE lock.',
     docs: docsUrl('alter-column-type-rewrite'),
-    fixable: false,
+    fixable: true,
   },
   statementKinds: ['AlterTableStmt'],
   check(stmt, ctx) {
@@ -46,4 +47,5 @@ export default defineRule({
     }
     return out;
   },
+  fix: (stmt, _report, ctx) => typeChangeExpandContract(stmt, ctx),
 });

@@ -37,6 +37,7 @@ import requireConcurrentIndexCreation from './require-concurrent-index-creation'
 import requireConcurrentIndexDeletion from './require-concurrent-index-deletion';
 import requireConcurrentRefresh from './require-concurrent-refresh';
 import requireConcurrentReindex from './require-concurrent-reindex';
+import requireIdempotentDdl from './require-idempotent-ddl';
 import requireLockTimeout from './require-lock-timeout';
 import setNotNull from './set-not-null';
 import statementsAfterAccessExclusive from './statements-after-access-exclusive';
@@ -86,6 +87,7 @@ export const allRules: readonly Rule[] = [
   requireConcurrentIndexDeletion,
   requireConcurrentRefresh,
   requireConcurrentReindex,
+  requireIdempotentDdl,
   requireLockTimeout,
   setNotNull,
   statementsAfterAccessExclusive,

@@ -1,3 +1,4 @@
+import { renameColumnExpandContract } from '../fixes/expand-contract';
 import { defineRule, docsUrl } from './types';
 import { lockPhrase, name, targetOf } from './_helpers';
 import { quoteIdent } from '../ast/names';
@@ -9,7 +10,7 @@ export default defineRule({
     defaultLevel: 'warn',
     description: 'RENAME COLUMN on an existing table: running code that uses the old name breaks immediately.',
     docs: docsUrl('rename-column'),
-    fixable: false,
+    fixable: true,
   },
   statementKinds: ['RenameStmt'],
   check(stmt, ctx) {
@@ -27,4 +28,5 @@ export default defineRule({
         : `Deploy code that no longer uses ${from} first (or create the ${what} anew under another name and switch the application to it), then rename. Acknowledge with \`-- pgsafe-ignore rename-column\` when no running code uses ${from}.`,
     };
   },
+  fix: (stmt, _report, ctx) => renameColumnExpandContract(stmt, ctx),
 });

@@ -1,3 +1,4 @@
+import { renameTableExpandContract } from '../fixes/expand-contract';
 import { defineRule, docsUrl } from './types';
 import { lockPhrase, name, rangeAt, targetOf } from './_helpers';
 import { rangeVarName, sameName, type QName } from '../ast/names';
@@ -28,7 +29,7 @@ export default defineRule({
     defaultLevel: 'warn',
     description: 'Renaming an existing table or view: running code that uses the old name breaks immediately.',
     docs: docsUrl('rename-table'),
-    fixable: false,
+    fixable: true,
   },
   statementKinds: ['RenameStmt'],
   check(stmt, ctx) {
@@ -56,4 +57,5 @@ export default defineRule({
       help: `Leave a view with the old name in the same transaction: BEGIN; ${recipe} COMMIT;${kind === 'TABLE' || kind === 'VIEW' ? ' A simple view like this is updatable, so old code keeps reading and writing through it.' : ''} Deploy code that uses ${name(renamed)}, then DROP VIEW ${name(old)} in a later migration.`,
     };
   },
+  fix: (stmt, report, ctx) => (report.related?.length ? [] : renameTableExpandContract(stmt, ctx)),
 });

@@ -46,5 +46,5 @@ export default defineRule({
       help: `Either put \`DROP INDEX CONCURRENTLY IF EXISTS ${idx};\` before it (rebuilds from scratch on a re-run), or write \`CREATE INDEX CONCURRENTLY IF NOT EXISTS ${idx} …\` — but IF NOT EXISTS silently keeps an INVALID leftover, so after a failure ${recovery.replace('<index>', n.idxname)}.`,
     };
   },
-  fix: (stmt) => cicGuard(stmt),
+  fix: (stmt, _report, ctx) => cicGuard(stmt, ctx),
 });
