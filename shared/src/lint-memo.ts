@@ -100,7 +100,9 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
     this.starts = [];
     this.pendingCheckpoint = false;
     const plan = this.plan(run);
-    run.checkpoints = this.last && plan.from > 0 ? this.last.checkpoints.filter((c) => c.index <= plan.from) : [];
+    // The checkpoint resumed from is used up (its catalog becomes the walk's); it is taken again when wanted.
+    run.checkpoints = this.last && plan.from > 0 ? this.last.checkpoints.filter((c) => c.index < plan.from) : [];
+    if (plan.checkpoint && this.last) this.last.checkpoints = this.last.checkpoints.filter((c) => c !== plan.checkpoint);
     if (plan.from > 0 && this.last) {
       run.perStatement = this.last.perStatement.slice(0, plan.from);
       run.lookAhead = this.last.lookAhead.filter((l) => l.index < plan.from);

@@ -113,9 +113,16 @@ export class Catalog {
     return copy;
   }
 
-  /** Make this catalog (the same object) hold what `from` holds, as a fork of it. */
-  restore(from: Catalog): void {
-    this.copyFrom(from);
+  /** Make this catalog (the same object) hold what `from` holds; `from` must not be used afterwards (its contents move). */
+  takeOver(from: Catalog): void {
+    this.relations = from.relations;
+    this.indexes = from.indexes;
+    this.indexesOfTable = from.indexesOfTable;
+    this.types = from.types;
+    this.functions = from.functions;
+    this.dependents = from.dependents;
+    this.schemas.clear();
+    for (const sc of from.schemas) this.schemas.add(sc);
   }
 
   private copyFrom(from: Catalog): void {

@@ -147,11 +147,14 @@ export class MigrationWalker {
     };
   }
 
-  /** Continue from a checkpoint of an earlier version of the file whose statements before it are unchanged. */
+  /**
+   * Continue from a checkpoint of an earlier version of the file whose statements before it are
+   * unchanged. The checkpoint's catalog moves into the walker's: the checkpoint is used up.
+   */
   resume(cp: WalkerCheckpoint): void {
     const stmts = this.opts.statements;
     const map = <T extends Statement | null | undefined>(s: T): T => (s ? stmts[s.index] : s) as T;
-    this.catalog.restore(cp.catalog);
+    this.catalog.takeOver(cp.catalog);
     this.section = stmts[cp.index - 1].section;
     this.scope = sectionScope(this.section, this.opts);
     this.sessionScope = copyTx(cp.session, map);
