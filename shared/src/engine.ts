@@ -3,7 +3,8 @@
 import type { Catalog } from './context/catalog';
 import type { LockEffect } from './locks/catalogue';
 import type { DetectedFramework, TransactionPlan } from './project/types';
-import { MigrationWalker } from './context/walker';
+import { MigrationWalker, sectionScope } from './context/walker';
+import { LintMemo } from './lint-memo';
 import { checkDown, downMessage, probeBefore } from './context/down-check';
 import type { MigrationInfo, RuleContext } from './context/rule-context';
 import { ENGINE_DIAGNOSTICS, ENGINE_DIAGNOSTIC_LIST, reportSourceNotes, unusedSuppressionFindings } from './diagnostics';
@@ -13,6 +14,7 @@ import { ensureParser } from './parse/pgquery';
 import { directionFromPath } from './parse/sections';
 import { splitStatements, type ParseCache, type SplitResult } from './parse/split';
 import type { Statement } from './parse/statement';
+import type { Section } from './parse/sections';
 import { allRules } from './rules/index';
 import type { Finding, Fix, Rule, RuleMeta, RuleReport, Severity } from './rules/types';
 import { collectSuppressions, isSuppressed } from './suppress';
@@ -35,6 +37,13 @@ export interface LintOptions {
   migration?: MigrationInfo;
   /** Compute each finding's fixes (default true; reporters that do not show fixes skip the work). */
   withFixes?: boolean;
+  /**
+   * Reuse the previous lint of this document (language server; only without fixes): statements
+   * before the first changed one keep their findings. `catalogToken` must be the same object as
+   * last time exactly when `catalog` starts with the same schema.
+   */
+  memo?: LintMemo<StatementInfo>;
+  catalogToken?: unknown;
 }
 
 /** What one statement does to the database, as the rules saw it. */
@@ -140,7 +149,18 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const downSection = downLevel && pathDirection !== 'down' && pathDirection !== 'verify' ? split.statements.filter((s) => s.section.direction === 'down') : [];
   const factsBefore = downSection.length ? probeBefore(walker.catalog, split.statements.filter((s) => s.section.direction === 'up'), downSection) : undefined;
   const withFixes = options.withFixes !== false;
-  for (const stmt of split.statements) {
+  const memo = !withFixes && !factsBefore ? options.memo : undefined;
+  if (!memo) options.memo?.clear();
+  const plan = memo?.begin(text, split, memoKey(path, config, options, pathDirection), options.catalogToken, (s) => sectionSignature(s, split.statements, config, options));
+  if (plan?.checkpoint) {
+    walker.resume(plan.checkpoint);
+    findings.push(...plan.findings);
+    if (info) for (const x of plan.info) info[x.statementIndex] = x;
+  }
+  const statements = split.statements;
+  for (let i = plan?.from ?? 0; i < statements.length; i++) {
+    const stmt = statements[i];
+    memo?.statement(i, findings.length, statements.length, () => walker.checkpoint(i));
     if (stmt.error) {
       if (syntaxLevel) push(D.syntaxError, syntaxLevel, { message: `Syntax error: ${stmt.error.message}.`, help: stmt.section.direction === 'down' ? 'This is in the down migration: the rollback would fail here.' : 'PostgreSQL would reject this statement. Other statements of the file are still checked.', start: stmt.error.offset, end: tokenEnd(text, stmt.error.offset, stmt.end) }, stmt);
       continue;
@@ -153,13 +173,14 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
       const ctx = walker.contextFor(unit);
       if (info) recordInfo(info, stmt.index, ctx);
       for (const { rule, severity } of rulesFor(unit.kind)) {
-        const out = rule.check(unit, ctx);
+        const out = memo && rule.lookAhead ? checkWatchingLookAhead(rule, unit, ctx, () => memo.lookedAhead(i, rule)) : rule.check(unit, ctx);
         if (!out) continue;
         for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit, rule.fix && withFixes ? rule.fix(unit, r, ctx) : []);
       }
       if (unit !== stmt || embedded.length === 0) walker.after(unit, ctx.locks);
     }
   }
+  memo?.finish(findings, plan?.from ?? 0, statements.length, info);
 
   if (factsBefore && downLevel) {
     const check = checkDown(factsBefore, walker.catalog, downSection);
@@ -172,6 +193,30 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   if (unusedLevel) kept.push(...unusedSuppressionFindings(text, sups, unusedLevel, (id) => metaById.has(id)));
   kept = kept.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return { path, findings: kept, split, statementInfo: info };
+}
+
+/** Run a look-ahead rule and tell `onRead` when it read the file's statements. */
+function checkWatchingLookAhead(rule: Rule, stmt: Statement, ctx: RuleContext, onRead: () => void): ReturnType<Rule['check']> {
+  let read = false;
+  const watched = { ...ctx };
+  Object.defineProperty(watched, 'statements', { enumerable: true, get: () => ((read = true), ctx.statements) });
+  const out = rule.check(stmt, watched);
+  if (read) onRead();
+  return out;
+}
+
+const regexAsText = (_: string, v: unknown) => (v instanceof RegExp ? String(v) : v);
+
+/** Everything besides the text and the starting schema that a lint's findings depend on. */
+function memoKey(path: string, config: PgsafeConfig, o: LintOptions, direction: string | undefined): string {
+  const migration = o.migration && { root: o.migration.root, framework: o.migration.framework, files: o.migration.files.map((f) => [f.path, f.role, f.order]) };
+  return JSON.stringify({ path, config, framework: o.framework, plan: o.plan, direction, migration, info: !!o.collectStatementInfo }, regexAsText);
+}
+
+/** A section as the walker sees it: direction, markers, and the transaction its statements start in. */
+function sectionSignature(s: Section, statements: readonly Statement[], config: PgsafeConfig, o: LintOptions): string {
+  const scope = sectionScope(s, { transaction: config.transaction, plan: o.plan, framework: o.framework, statements });
+  return JSON.stringify({ d: s.direction, f: s.framework, n: s.noTransaction, m: s.marker?.kind, t: s.marker?.text, scope }, regexAsText);
 }
 
 function recordInfo(info: StatementInfo[], index: number, ctx: RuleContext): void {

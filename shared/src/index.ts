@@ -27,6 +27,7 @@ export type { Fix, TextEdit, Related } from './rules/types';
 export type { Statement } from './parse/statement';
 export type { SplitResult } from './parse/split';
 export { ParseCache } from './parse/split';
+export { LintMemo } from './lint-memo';
 export { chooseFixes, compatibleFixes, applyTextEdits, preferredFix, isSafeFix, type FixMode } from './fixes/apply';
 // Rollback generation (`pgsafe down`, the language server's "Generate rollback migration").
 export { generateDown, writeDown, stateBefore, DownError, type DownResult } from './rollback/index';

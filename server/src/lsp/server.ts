@@ -164,6 +164,7 @@ export function startServer(connection: Connection): void {
     }), 400);
   }
 
+  const diagnosticCache = new Map<string, WeakMap<Finding, Diagnostic>>();
   function diagnosticsFor(doc: LspDocument): Diagnostic[] {
     const result = lint(doc);
     if (!result) {
@@ -172,7 +173,16 @@ export function startServer(connection: Connection): void {
         message: `pgsafe does not check files over ${MAX_LIVE_CHARS / 1e6} million characters while you type (this one has ${(doc.text.length / 1e6).toFixed(1)} million). Run \`pgsafe check\` on it instead.`,
       }];
     }
-    return result.findings.map((f) => toDiagnostic(doc, f));
+    // Findings the incremental lint reused are the same objects, at the same offsets in the same
+    // text before them: their diagnostics are too (large files re-publish thousands unchanged).
+    let cache = diagnosticCache.get(doc.uri);
+    if (!cache) diagnosticCache.set(doc.uri, (cache = new WeakMap()));
+    const known = cache;
+    return result.findings.map((f) => {
+      let d = known.get(f);
+      if (!d) known.set(f, (d = toDiagnostic(doc, f)));
+      return d;
+    });
   }
 
   function publish(uri: string): void {
@@ -187,7 +197,7 @@ export function startServer(connection: Connection): void {
     prepareFixes(uri, version);
   }
 
-  function schedule(uri: string, delay = 8): void {
+  function schedule(uri: string, delay = 2): void {
     pending.add(uri);
     if (timer) clearTimeout(timer);
     timer = setTimeout(flush, delay);
@@ -240,6 +250,7 @@ export function startServer(connection: Connection): void {
 
   connection.onDidCloseTextDocument(guard('didClose', undefined, (p) => {
     workspace.close(p.textDocument.uri);
+    diagnosticCache.delete(p.textDocument.uri);
     published.delete(p.textDocument.uri);
     if (!pullDiagnostics) connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
     refreshAll();

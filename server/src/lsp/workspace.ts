@@ -4,8 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import {
-  ConfigResolver, ParseCache, ProjectIndex, knownRuleIds, lintTextSync, nodeFs, normalizeSettings, overlayFs,
-  type ConfigSettings, type LintResult, type ProjectFs, type SettingsProblem,
+  ConfigResolver, LintMemo, ParseCache, ProjectIndex, knownRuleIds, lintTextSync, nodeFs, normalizeSettings, overlayFs,
+  type ConfigSettings, type LintResult, type StatementInfo, type ProjectFs, type SettingsProblem,
 } from '../../../shared/src/index';
 import type { LspDocument } from './document';
 
@@ -71,13 +71,15 @@ export class Workspace {
   private cache = new Map<string, CachedLint>();
   /** Per open document: the parse of its previous version's pieces (an edit re-parses only what it touched). */
   private readonly parseCaches = new Map<string, ParseCache>();
+  /** Per open document: the previous lint's per-statement results and walker checkpoints (an edit re-checks from the one before it). */
+  private readonly memos = new Map<string, LintMemo<StatementInfo>>();
   /** Bumped when something outside a document (settings, config, another file) may change its findings. */
   generation = 0;
   settingsProblems: SettingsProblem[] = [];
 
   constructor(private readonly roots: readonly string[]) {
     this.config = new ConfigResolver(this.known);
-    this.project = new ProjectIndex(this.fs, (p) => this.config.configFor(p), (p) => this.parseCaches.get(p));
+    this.project = new ProjectIndex(this.fs, (p) => this.config.configFor(p), (p) => this.parseCaches.get(p), (p) => this.memos.get(p));
   }
 
   /** Workspace folders the server was started with. */
@@ -108,6 +110,7 @@ export class Workspace {
       const wasOnDisk = this.disk.exists(path);
       this.openTexts.set(path, doc.text);
       this.parseCaches.set(path, new ParseCache());
+      this.memos.set(path, new LintMemo());
       if (wasOnDisk) this.project.fileChanged(path);
       else this.project.structureChanged(path);
       this.generation++;
@@ -127,7 +130,10 @@ export class Workspace {
     this.docs.delete(uri);
     this.cache.delete(uri);
     const path = uriToPath(uri);
-    if (path) this.parseCaches.delete(path);
+    if (path) {
+      this.parseCaches.delete(path);
+      this.memos.delete(path);
+    }
     if (path && this.openTexts.delete(path)) {
       this.disk.forget(path);
       this.project.fileChanged(path);

@@ -127,6 +127,61 @@ export class Catalog {
     return copy;
   }
 
+  /**
+   * A copy for walker checkpoints: like `clone`, but parse trees, names and type references are
+   * shared (the replay replaces them, never changes them in place), so it costs a fraction of it.
+   * Everything the replay does change in place (relations, columns, constraints, indexes, types,
+   * their lists) is copied.
+   */
+  fork(): Catalog {
+    const copy = new Catalog();
+    copy.copyFrom(this);
+    return copy;
+  }
+
+  /** Make this catalog (the same object) hold what `from` holds; `from` must not be used afterwards (its contents move). */
+  takeOver(from: Catalog): void {
+    this.relations = from.relations;
+    this.indexes = from.indexes;
+    this.indexesOfTable = from.indexesOfTable;
+    this.types = from.types;
+    this.functions = from.functions;
+    this.dependents = from.dependents;
+    this.schemas.clear();
+    for (const sc of from.schemas) this.schemas.add(sc);
+  }
+
+  private copyFrom(from: Catalog): void {
+    const rel = new Map<RelationInfo, RelationInfo>();
+    const copyRel = (r: RelationInfo): RelationInfo => {
+      let c = rel.get(r);
+      if (!c) {
+        const columns = new Map<string, ColumnInfo>();
+        for (const [k, col] of r.columns) columns.set(k, { ...col });
+        const constraints = new Map<string, ConstraintInfo>();
+        for (const [k, con] of r.constraints) {
+          const k2 = { ...con };
+          if (con.columns) k2.columns = con.columns.slice();
+          if (con.refColumns) k2.refColumns = con.refColumns.slice();
+          constraints.set(k, k2);
+        }
+        c = { ...r, columns, constraints };
+        if (r.triggers) c.triggers = new Set(r.triggers);
+        if (r.reads) c.reads = r.reads.map((x) => ({ relation: x.relation, columns: new Set(x.columns) }));
+        rel.set(r, c);
+      }
+      return c;
+    };
+    this.relations = new Map([...from.relations].map(([k, list]) => [k, list.map(copyRel)]));
+    this.indexes = new Map([...from.indexes].map(([k, list]) => [k, list.map((i) => (i.columns ? { ...i, columns: i.columns.slice() } : { ...i }))]));
+    this.indexesOfTable = new Map([...from.indexesOfTable].map(([k, set]) => [k, new Set(set)]));
+    this.types = new Map([...from.types].map(([k, list]) => [k, list.map((t) => (t.enumValues ? { ...t, enumValues: t.enumValues.slice() } : { ...t }))]));
+    this.functions = new Map(from.functions);
+    this.dependents = new Map([...from.dependents].map(([k, set]) => [k, new Set([...set].map(copyRel))]));
+    this.schemas.clear();
+    for (const sc of from.schemas) this.schemas.add(sc);
+  }
+
   private link(on: QName, r: RelationInfo): void {
     let set = this.dependents.get(on.name);
     if (!set) this.dependents.set(on.name, (set = new Set()));

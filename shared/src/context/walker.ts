@@ -127,6 +127,43 @@ export class MigrationWalker {
     return { ...this.freshTx(source, reason), runner: this.scope.runner, optOut: this.scope.optOut };
   }
 
+  /**
+   * The walker's state before `statements[index]` (taken before entering it), for the language
+   * server's incremental lint; undefined when it cannot be taken here (inside a StatementBegin/End
+   * block, or while the state refers to statements embedded in a DO block).
+   */
+  checkpoint(index: number): WalkerCheckpoint | undefined {
+    const stmts = this.opts.statements;
+    const prev = stmts[index - 1];
+    if (!prev || (prev.block !== undefined && prev.block === stmts[index]?.block) || this.section !== prev.section) return undefined;
+    const top = (s: Statement | null | undefined) => !s || stmts[s.index] === s;
+    const txOk = (t: TxState) => top(t.begin) && top(t.firstDdl) && top(t.firstDataChange) && top(t.localLockTimeout) && top(t.unprotectedHeavyLock?.stmt) && top(t.accessExclusive?.stmt)
+      && t.earlier.every(top) && [...t.notValidAdded.values(), ...t.enumValuesAdded.values()].every(top);
+    if (!top(this.sessionLockTimeout) || !txOk(this.tx) || !txOk(this.sessionScope)) return undefined;
+    const session = copyTx(this.sessionScope, (s) => s);
+    return {
+      index, catalog: this.catalog.fork(), session, tx: this.tx === this.sessionScope ? session : copyTx(this.tx, (s) => s),
+      sessionLockTimeout: this.sessionLockTimeout, lastIndex: this.lastIndex, unitStatements: this.unitStatements,
+    };
+  }
+
+  /**
+   * Continue from a checkpoint of an earlier version of the file whose statements before it are
+   * unchanged. The checkpoint's catalog moves into the walker's: the checkpoint is used up.
+   */
+  resume(cp: WalkerCheckpoint): void {
+    const stmts = this.opts.statements;
+    const map = <T extends Statement | null | undefined>(s: T): T => (s ? stmts[s.index] : s) as T;
+    this.catalog.takeOver(cp.catalog);
+    this.section = stmts[cp.index - 1].section;
+    this.scope = sectionScope(this.section, this.opts);
+    this.sessionScope = copyTx(cp.session, map);
+    this.tx = cp.tx === cp.session ? this.sessionScope : copyTx(cp.tx, map);
+    this.sessionLockTimeout = map(cp.sessionLockTimeout);
+    this.lastIndex = cp.lastIndex;
+    this.unitStatements = cp.unitStatements;
+  }
+
   contextFor(stmt: Statement): RuleContext {
     this.enter(stmt);
     const catalog = this.catalog;
@@ -256,6 +293,28 @@ export class MigrationWalker {
       }
     }
   }
+}
+
+/** The walker's state at a statement boundary (see MigrationWalker.checkpoint). */
+export interface WalkerCheckpoint {
+  index: number;
+  catalog: Catalog;
+  session: TxState;
+  tx: TxState;
+  sessionLockTimeout: Statement | undefined;
+  lastIndex: number;
+  unitStatements: number;
+}
+
+/** A copy of a transaction's state with every statement passed through `map`. */
+function copyTx(t: TxState, map: <T extends Statement | null | undefined>(s: T) => T): TxState {
+  const remap = (m: Map<string, Statement>) => new Map([...m].map(([k, v]) => [k, map(v)]));
+  return {
+    ...t, begin: map(t.begin), earlier: t.earlier.map(map), firstDdl: map(t.firstDdl), firstDataChange: map(t.firstDataChange),
+    localLockTimeout: map(t.localLockTimeout), notValidAdded: remap(t.notValidAdded), enumValuesAdded: remap(t.enumValuesAdded),
+    unprotectedHeavyLock: t.unprotectedHeavyLock && { ...t.unprotectedHeavyLock, stmt: map(t.unprotectedHeavyLock.stmt) },
+    accessExclusive: t.accessExclusive && { ...t.accessExclusive, stmt: map(t.accessExclusive.stmt) },
+  };
 }
 
 /** UPDATE / DELETE / MERGE / COPY FROM / INSERT … SELECT FROM on a pre-existing table (plain INSERT … VALUES is quick). */

@@ -3,7 +3,8 @@
 // files asked about; earlier files only build the schema.
 import { basename, relative, sep } from 'node:path';
 import { Catalog } from '../context/catalog';
-import { lintTextSync, type LintResult } from '../engine';
+import { lintTextSync, type LintResult, type StatementInfo } from '../engine';
+import type { LintMemo } from '../lint-memo';
 import type { PgsafeConfig } from '../config/types';
 import { splitStatements, type ParseCache } from '../parse/split';
 import { checkDown, downMessage, probeBefore } from '../context/down-check';
@@ -32,6 +33,10 @@ export interface SetLintOptions {
   withFixes?: boolean;
   /** Parse caches of open documents (language server). */
   parseCacheFor?(path: string): ParseCache | undefined;
+  /** Incremental lint state of open documents (language server; used when fixes are not computed). */
+  memoFor?(path: string): LintMemo<StatementInfo> | undefined;
+  /** Identifies the schema `catalog` starts with (see LintOptions.catalogToken). */
+  catalogToken?: unknown;
 }
 
 export interface FileLint {
@@ -87,6 +92,8 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
       direction: file.role === 'down' ? 'down' : file.role === 'verify' ? 'verify' : 'up',
       collectStatementInfo: opts.collectStatementInfo,
       parseCache: opts.parseCacheFor?.(file.path),
+      memo: opts.memoFor?.(file.path),
+      catalogToken: opts.catalogToken,
       migration: { root: set.root, framework, files: set.files },
       withFixes: opts.withFixes,
     });
@@ -120,7 +127,7 @@ export class IncrementalSet {
   /** Paths linted by the last call that did work (for tests and the benchmark). */
   lastLinted: string[] = [];
 
-  constructor(readonly set: MigrationSet, private readonly opts: Omit<SetLintOptions, 'catalog' | 'stopBefore' | 'report' | 'startAt'>) {
+  constructor(readonly set: MigrationSet, private readonly opts: Omit<SetLintOptions, 'catalog' | 'stopBefore' | 'report' | 'startAt' | 'catalogToken'>) {
     this.snapshots[0] = new Catalog();
   }
 
@@ -193,7 +200,7 @@ export class IncrementalSet {
     // Down, verify and ignored files do not change the schema: nothing to replay.
     if (cached && file.role !== 'up' && file.role !== 'repeatable') return catalog;
     this.lastLinted.push(file.path);
-    for (const r of lintSet(this.set, { ...this.opts, catalog, startAt: file.path, stopBefore: this.set.files[i + 1]?.path })) this.results.set(r.file.path, r);
+    for (const r of lintSet(this.set, { ...this.opts, catalog, catalogToken: this.snapshots[i], startAt: file.path, stopBefore: this.set.files[i + 1]?.path })) this.results.set(r.file.path, r);
     return catalog;
   }
 }

@@ -1,6 +1,7 @@
 // A workspace of migration sets kept up to date while files change (the language server's model).
 // Each set is replayed lazily through an IncrementalSet; a file outside any set is linted alone.
-import { lintTextSync, type LintResult } from '../engine';
+import { lintTextSync, type LintResult, type StatementInfo } from '../engine';
+import type { LintMemo } from '../lint-memo';
 import type { PgsafeConfig } from '../config/types';
 import type { ParseCache } from '../parse/split';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ export class ProjectIndex {
     private readonly fs: ProjectFs,
     private readonly configFor: (path: string) => PgsafeConfig,
     private readonly parseCacheFor: (path: string) => ParseCache | undefined = () => undefined,
+    private readonly memoFor: (path: string) => LintMemo<StatementInfo> | undefined = () => undefined,
   ) {}
 
   /** The incremental set `path` belongs to, loading it on first use. */
@@ -41,6 +43,7 @@ export class ProjectIndex {
         configFor: this.configFor,
         collectStatementInfo: true,
         parseCacheFor: this.parseCacheFor,
+        memoFor: this.memoFor,
         withFixes: false,
       });
       this.sets.set(root, inc);
@@ -53,7 +56,7 @@ export class ProjectIndex {
     const inc = this.setOf(path);
     const r = inc?.result(path)?.result;
     if (r) return r;
-    return lintTextSync(text, { path, config: this.configFor(path), collectStatementInfo: true, parseCache: this.parseCacheFor(path), withFixes: false });
+    return lintTextSync(text, { path, config: this.configFor(path), collectStatementInfo: true, parseCache: this.parseCacheFor(path), memo: this.memoFor(path), withFixes: false });
   }
 
   /**

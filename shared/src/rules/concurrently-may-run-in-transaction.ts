@@ -11,6 +11,8 @@ export default defineRule({
     fixable: false,
   },
   statementKinds: ['IndexStmt', 'DropStmt', 'ReindexStmt', 'VacuumStmt', 'ClusterStmt', 'AlterTableStmt', 'CreatedbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt'],
+  // Counts the statements of the file's part: any other statement matters.
+  lookAhead: () => true,
   check(stmt, ctx) {
     if (ctx.tx.inTransaction || !ctx.tx.assumption || 'parent' in stmt) return undefined;
     const form = nonTransactionalForm(stmt);

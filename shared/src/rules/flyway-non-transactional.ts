@@ -10,6 +10,8 @@ export default defineRule({
     docs: docsUrl('flyway-non-transactional'),
     fixable: false,
   },
+  // The first statement of the migration that Flyway runs outside a transaction: any statement matters.
+  lookAhead: () => true,
   check(stmt, ctx) {
     if (ctx.tx.runner !== 'flyway' || 'parent' in stmt || !stmt.node || !FLYWAY_NON_TRANSACTIONAL.test(stmt.text)) return undefined;
     if (ctx.tx.runnerRefuses) {

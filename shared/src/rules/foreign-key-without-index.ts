@@ -85,6 +85,15 @@ export default defineRule({
     fixable: false,
   },
   statementKinds: ['CreateStmt', 'AlterTableStmt'],
+  // indexedLater: a CREATE INDEX or ADD PRIMARY KEY / UNIQUE later on the same table covers the FK.
+  lookAhead(later, earlier) {
+    const covering = later.kind === 'IndexStmt'
+      || (later.kind === 'AlterTableStmt' && (later.node?.cmds ?? []).some((x: any) => ['CONSTR_PRIMARY', 'CONSTR_UNIQUE'].includes(x.AlterTableCmd?.def?.Constraint?.contype)));
+    if (!covering) return false;
+    const a = rangeVarName(later.node?.relation);
+    const b = rangeVarName(earlier.node?.relation);
+    return !a || !b || a.name === b.name;
+  },
   check(stmt, ctx) {
     const out: RuleReport[] = [];
     for (const fk of foreignKeys(stmt)) {

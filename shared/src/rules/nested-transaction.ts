@@ -31,6 +31,8 @@ export default defineRule({
     fixable: false,
   },
   statementKinds: ['TransactionStmt'],
+  // The COMMIT / ROLLBACK that ends the transaction, later in the section.
+  lookAhead: (later) => later.kind === 'TransactionStmt',
   check(stmt, ctx) {
     // A BEGIN inside an implicit (multi-statement query) transaction just makes it explicit.
     if (stmt.kind !== 'TransactionStmt' || isEmbedded(stmt) || !ctx.tx.inTransaction || ctx.tx.source === 'implicit') return undefined;

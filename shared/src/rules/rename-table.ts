@@ -32,6 +32,8 @@ export default defineRule({
     fixable: true,
   },
   statementKinds: ['RenameStmt'],
+  // followingStatements: a view or table that replaces the old name, and where the transaction ends.
+  lookAhead: (later) => ['ViewStmt', 'CreateStmt', 'CreateTableAsStmt', 'TransactionStmt'].includes(later.kind),
   check(stmt, ctx) {
     const n = stmt.node;
     if (stmt.kind !== 'RenameStmt' || !n || !KINDS[n.renameType]) return undefined;

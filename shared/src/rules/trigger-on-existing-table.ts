@@ -46,6 +46,8 @@ export default defineRule({
     fixable: false,
   },
   statementKinds: ['CreateTrigStmt', 'DropStmt', 'AlterTableStmt'],
+  // followingStatements: the table dropped or the trigger created again later, and where the transaction ends.
+  lookAhead: (later) => ['DropStmt', 'CreateTrigStmt', 'TransactionStmt'].includes(later.kind),
   check(stmt, ctx) {
     const n = stmt.node;
     if (!n) return undefined;

@@ -71,6 +71,14 @@ export interface Rule {
    *  engine uses it only to skip calls that cannot report anything. */
   statementKinds?: readonly string[];
   check(stmt: Statement, ctx: RuleContext): RuleReport | RuleReport[] | undefined;
+  /**
+   * Rules whose findings on a statement depend on statements after it (read through
+   * `ctx.statements`) say which later statements matter: `later` can change what `check` reported
+   * on `earlier`. Conservative answers are fine (true re-checks more). The language server's
+   * incremental lint re-checks `earlier` when an edit changes such a statement; a rule that reads
+   * only the statement, its context and earlier statements leaves this out.
+   */
+  lookAhead?(later: Statement, earlier: Statement): boolean;
   fix?(stmt: Statement, report: RuleReport, ctx: RuleContext): Fix[];
 }
 

@@ -11,6 +11,8 @@ export default defineRule({
     fixable: false,
   },
   statementKinds: ['TransactionStmt'],
+  // The COMMIT / ROLLBACK that ends the transaction, later in the section.
+  lookAhead: (later) => later.kind === 'TransactionStmt',
   check(stmt, ctx) {
     if (!isBegin(stmt) || isEmbedded(stmt) || (ctx.tx.inTransaction && ctx.tx.source !== 'implicit')) return undefined; // nested BEGINs: nested-transaction
     const closed = ctx.statements.some((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));

@@ -1,0 +1,181 @@
+// Incremental lint of one document (the language server's case): an edit re-runs the walker and
+// the rules only from a checkpoint before the first changed statement; the findings of the
+// statements before it are reused as they are.
+//
+// What makes a reused finding still right:
+// - the statement and everything before it are the same text (the file's prefix up to its `;` is
+//   unchanged), so the walker's state and the catalog before it are the same;
+// - every section starts in the same transaction (its scope is computed from the whole section,
+//   e.g. statement counts, so all sections' scopes are compared);
+// - no rule that looks at later statements (`Rule.lookAhead`) looked ahead from it, unless none of
+//   the changed statements (old or new) is one that rule cares about;
+// - none of its offsets lies after the first changed character.
+// Whole-file checks (suppressions, unused suppressions, source notes, the down section) are
+// recomputed by the engine on every run.
+import type { WalkerCheckpoint } from './context/walker';
+import type { SplitResult } from './parse/split';
+import type { Section } from './parse/sections';
+import type { Statement } from './parse/statement';
+import type { Finding, Rule } from './rules/types';
+
+/** Same shape as the engine's per-statement record (kept structural to avoid an import cycle). */
+export interface MemoStatementInfo {
+  statementIndex: number;
+}
+
+interface MemoRun<I extends MemoStatementInfo> {
+  key: string;
+  token: unknown;
+  text: string;
+  statements: readonly Statement[];
+  sectionSigs: string[];
+  sectionOf: Map<Section, number>;
+  /** Findings of each walked statement, in the order the engine produced them. */
+  perStatement: Finding[][];
+  info?: I[];
+  /** (statement, rule) pairs where a look-ahead rule read the file's statements. */
+  lookAhead: { index: number; rule: Rule }[];
+  /** Sorted by index. */
+  checkpoints: WalkerCheckpoint[];
+}
+
+export interface ResumePlan<I extends MemoStatementInfo> {
+  /** First statement to walk; the ones before it are reused. */
+  from: number;
+  checkpoint?: WalkerCheckpoint;
+  findings: Finding[];
+  info: I[];
+}
+
+/** Checkpoints: every eighth of the file, and 16, 64, 256, … statements before its end (edits near the end are the common case). */
+function wantedCheckpoint(i: number, n: number): boolean {
+  if (i <= 0 || i >= n) return false;
+  const step = Math.max(64, Math.ceil(n / 8));
+  if (i % step === 0) return true;
+  const tail = n - i;
+  return tail === 16 || tail === 64 || tail === 256 || tail === 1024 || tail === 4096;
+}
+
+function firstDifference(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  // Compare in blocks first (string equality is native), then character by character.
+  for (const size of [65536, 4096, 256]) while (i + size <= n && a.slice(i, i + size) === b.slice(i, i + size)) i += size;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+function offsetsOf(f: Finding): number {
+  let max = Math.max(f.start, f.end);
+  for (const r of f.related) max = Math.max(max, r.start, r.end);
+  return max;
+}
+
+/** Per document: what the previous lint (without fixes) computed, to reuse on the next. */
+export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
+  private last: MemoRun<I> | undefined;
+  private current: MemoRun<I> | undefined;
+  private starts: number[] = [];
+  private pendingCheckpoint = false;
+  /** Where the last lint resumed (0: from the start) and how many statements it walked (tests, benchmark). */
+  lastFrom = 0;
+  lastWalked = 0;
+
+  clear(): void {
+    this.last = undefined;
+    this.current = undefined;
+  }
+
+  /**
+   * Start a lint of `text`. `key` covers everything else the result depends on (path, config,
+   * framework, plan); `token` identifies the catalog the file starts from (same object: same schema).
+   */
+  begin(text: string, split: SplitResult, key: string, token: unknown, sectionSig: (s: Section) => string): ResumePlan<I> {
+    const sectionOf = new Map(split.layout.sections.map((s, i) => [s, i]));
+    const run: MemoRun<I> = {
+      key, token, text, statements: split.statements, sectionSigs: split.layout.sections.map(sectionSig), sectionOf,
+      perStatement: [], lookAhead: [], checkpoints: [],
+    };
+    this.current = run;
+    this.starts = [];
+    this.pendingCheckpoint = false;
+    const plan = this.plan(run);
+    // The checkpoint resumed from is used up (its catalog becomes the walk's); it is taken again when wanted.
+    run.checkpoints = this.last && plan.from > 0 ? this.last.checkpoints.filter((c) => c.index < plan.from) : [];
+    if (plan.checkpoint && this.last) this.last.checkpoints = this.last.checkpoints.filter((c) => c !== plan.checkpoint);
+    if (plan.from > 0 && this.last) {
+      run.perStatement = this.last.perStatement.slice(0, plan.from);
+      run.lookAhead = this.last.lookAhead.filter((l) => l.index < plan.from);
+    }
+    this.lastFrom = plan.from;
+    this.lastWalked = split.statements.length - plan.from;
+    return plan;
+  }
+
+  private plan(run: MemoRun<I>): ResumePlan<I> {
+    const none: ResumePlan<I> = { from: 0, findings: [], info: [] };
+    const last = this.last;
+    if (!last || last.key !== run.key || last.token !== run.token || last.checkpoints.length === 0) return none;
+    if (last.sectionSigs.length !== run.sectionSigs.length || last.sectionSigs.some((s, i) => s !== run.sectionSigs[i])) return none;
+    const diff = firstDifference(last.text, run.text);
+    const olds = last.statements;
+    const news = run.statements;
+    const same = (a: Statement, b: Statement) =>
+      a.start === b.start && a.end === b.end && a.terminator === b.terminator && a.kind === b.kind && a.block === b.block && a.text === b.text
+      && last.sectionOf.get(a.section) === run.sectionOf.get(b.section);
+    let p = 0;
+    while (p < olds.length && p < news.length && olds[p].terminator !== undefined && olds[p].terminator! < diff && same(olds[p], news[p])) p++;
+    // The changed statements: between the common prefix and the common suffix (same text at the same distance from the end).
+    let oe = olds.length;
+    let ne = news.length;
+    while (oe > p && ne > p && olds[oe - 1].text === news[ne - 1].text && olds[oe - 1].kind === news[ne - 1].kind
+      && last.text.length - olds[oe - 1].end === run.text.length - news[ne - 1].end) { oe--; ne--; }
+    const changed = [...olds.slice(p, oe), ...news.slice(p, ne)];
+    let c = p;
+    for (const l of last.lookAhead) {
+      if (l.index >= c) break;
+      const earlier = olds[l.index];
+      if (changed.some((s) => l.rule.lookAhead!(s, earlier))) c = l.index;
+    }
+    for (let i = 0; i < c && i < last.perStatement.length; i++) {
+      if ((last.perStatement[i] ?? []).some((f) => offsetsOf(f) > diff)) c = i;
+    }
+    let cp: WalkerCheckpoint | undefined;
+    for (const k of last.checkpoints) if (k.index <= c) cp = k;
+    if (!cp) return none;
+    const findings: Finding[] = [];
+    for (let i = 0; i < cp.index; i++) for (const f of last.perStatement[i] ?? []) findings.push(f);
+    const info = (last.info ?? []).filter((x) => x && x.statementIndex < cp!.index);
+    return { from: cp.index, checkpoint: cp, findings, info };
+  }
+
+  /** Before walking statement `i`: `findingsSoFar` is where its findings will start. */
+  statement(i: number, findingsSoFar: number, n: number, take: () => WalkerCheckpoint | undefined): void {
+    this.starts[i] = findingsSoFar;
+    if (!this.current) return;
+    if (wantedCheckpoint(i, n)) this.pendingCheckpoint = true;
+    if (this.pendingCheckpoint) {
+      const cp = take();
+      if (cp) {
+        this.pendingCheckpoint = false;
+        if (!this.current.checkpoints.some((k) => k.index === i)) this.current.checkpoints.push(cp);
+      }
+    }
+  }
+
+  /** A look-ahead rule read the file's statements while checking statement `i`. */
+  lookedAhead(i: number, rule: Rule): void {
+    this.current?.lookAhead.push({ index: i, rule });
+  }
+
+  /** The walk is done: keep its results for the next lint. */
+  finish(findings: readonly Finding[], from: number, end: number, info: I[] | undefined): void {
+    const run = this.current;
+    if (!run) return;
+    for (let i = from; i < end; i++) run.perStatement[i] = findings.slice(this.starts[i], i + 1 < end ? this.starts[i + 1] : findings.length);
+    run.info = info;
+    run.checkpoints.sort((a, b) => a.index - b.index);
+    this.last = run;
+    this.current = undefined;
+  }
+}
