@@ -234,3 +234,17 @@ ALTER TABLE jobs RENAME COLUMN name TO simple_name;
   const replaced = await downOf('CREATE OR REPLACE VIEW jobs_view AS SELECT id, simple_name FROM jobs;', base);
   assert.equal(replaced.d.items[0].status, 'unsupported');
 });
+
+test('DROP TABLE re-creates the sequences it owned (OWNED BY) before it and owns them again after', async () => {
+  const base = `CREATE SEQUENCE s START 5;
+CREATE TABLE t (id int DEFAULT nextval('s') NOT NULL, n int);
+ALTER SEQUENCE s OWNED BY t.id;
+ALTER TABLE t RENAME COLUMN id TO ident;
+`;
+  const { d, body } = await downOf('DROP TABLE t;', base);
+  assert.equal(d.items[0].status, 'recreated');
+  assert.deepEqual(body.split('\n').filter((l) => /SEQUENCE/.test(l)), ['CREATE SEQUENCE s START 5;', 'ALTER SEQUENCE s OWNED BY t.ident;']);
+  assert.ok(body.indexOf('CREATE SEQUENCE s') < body.indexOf('CREATE TABLE t'));
+  const disowned = await downOf('DROP TABLE t;', base + 'ALTER SEQUENCE s OWNED BY NONE;\n');
+  assert.doesNotMatch(disowned.body, /SEQUENCE/, 'a sequence owned by nothing survives the DROP TABLE');
+});

@@ -145,7 +145,9 @@ test('DROP TABLE / DROP MATERIALIZED VIEW / DROP VIEW CASCADE / enum swaps / ren
   const report = await roundTripFolder({
     'm/001_init.sql': `-- +goose Up
 CREATE TYPE hash AS ENUM ('a', 'b');
-CREATE TABLE accounts (id serial PRIMARY KEY, h hash, buyingasset text, qty int CHECK (qty > 0), at timestamptz DEFAULT now());
+CREATE SEQUENCE account_no START 100;
+CREATE TABLE accounts (id serial PRIMARY KEY, h hash, buyingasset text, qty int CHECK (qty > 0), at timestamptz DEFAULT now(), no int NOT NULL DEFAULT nextval('account_no'));
+ALTER SEQUENCE account_no OWNED BY accounts.no;
 CREATE INDEX accounts_buying ON accounts (buyingasset);
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at = now(); RETURN NEW; END $$;
 CREATE TRIGGER accounts_touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();

@@ -51,6 +51,8 @@ export class Ledger {
    * (PostgreSQL follows the rename, the text does not). `view:name` → why.
    */
   readonly staleViews = new Map<string, string>();
+  /** Sequences owned by a table's column (OWNED BY, not serial): table → sequence name → its QName and column. DROP TABLE drops them. */
+  readonly ownedSequences = new Map<string, Map<string, { sequence: QName; column: string }>>();
 
   clone(): Ledger {
     const c = new Ledger();
@@ -63,6 +65,7 @@ export class Ledger {
     for (const [k, v] of this.tableText) c.tableText.set(k, v);
     for (const [k, v] of this.relationComments) c.relationComments.set(k, new Map(v));
     for (const [k, v] of this.staleViews) c.staleViews.set(k, v);
+    for (const [k, v] of this.ownedSequences) c.ownedSequences.set(k, new Map(v));
     return c;
   }
 
@@ -139,6 +142,10 @@ export class Ledger {
         return;
       case 'CreateSeqStmt':
         this.objects.set(`sequence:${key(rangeVarName(n.sequence))}`, stmt.text);
+        this.noteOwner(rangeVarName(n.sequence), n.options);
+        return;
+      case 'AlterSeqStmt':
+        this.noteOwner(rangeVarName(n.sequence), n.options);
         return;
       case 'CreateExtensionStmt':
         this.objects.set(`extension:${n.extname}`, stmt.text);
@@ -152,6 +159,8 @@ export class Ledger {
         return;
       case 'DropStmt':
         if (RELATION_KEYWORD[n.removeType]) for (const o of n.objects ?? []) this.relationComments.delete(key(listName(o.List?.items)));
+        if (n.removeType === 'OBJECT_TABLE') for (const o of n.objects ?? []) this.ownedSequences.delete(key(listName(o.List?.items)));
+        if (n.removeType === 'OBJECT_SEQUENCE') for (const o of n.objects ?? []) for (const m of this.ownedSequences.values()) m.delete(key(listName(o.List?.items)));
         return;
       case 'RenameStmt': {
         this.followRename(n, catalog);
@@ -199,6 +208,20 @@ export class Ledger {
     m.set(col, { keyword, comment: n.comment });
   }
 
+  /** `OWNED BY table.column` (or `NONE`) on a sequence. */
+  private noteOwner(seq: QName | undefined, options: any[] | undefined): void {
+    const owned = (options ?? []).map((o) => o.DefElem).find((d) => d?.defname === 'owned_by');
+    if (!seq || !owned) return;
+    for (const m of this.ownedSequences.values()) m.delete(key(seq));
+    const names = stringList(owned.arg?.List?.items);
+    if (names.length < 2) return; // NONE
+    const column = names[names.length - 1];
+    const table = names[names.length - 2];
+    let m = this.ownedSequences.get(table);
+    if (!m) this.ownedSequences.set(table, (m = new Map()));
+    m.set(key(seq), { sequence: seq, column });
+  }
+
   /** Comments follow their relation and column through renames. */
   private followRename(n: any, catalog: Catalog): void {
     const rel = rangeVarName(n.relation);
@@ -208,6 +231,13 @@ export class Ledger {
       for (const d of catalog.dependentsOf(rel, n.subname)) {
         if (d.kind === 'view' || d.kind === 'materialized view') this.staleViews.set(`${d.kind === 'view' ? 'view' : 'matview'}:${d.name}`, `it was created before column ${n.subname} of ${qname(rel)} was renamed to ${n.newname}, so its CREATE text names the old column`);
       }
+    }
+    const owned = this.ownedSequences.get(key(rel));
+    if (owned && n.renameType === 'OBJECT_TABLE') {
+      this.ownedSequences.delete(key(rel));
+      this.ownedSequences.set(n.newname, owned);
+    } else if (owned && n.renameType === 'OBJECT_COLUMN') {
+      for (const o of owned.values()) if (o.column === n.subname) o.column = n.newname;
     }
     const m = this.relationComments.get(key(rel));
     if (!m) return;

@@ -108,7 +108,16 @@ export function recreateTable(catalog: Catalog, ledger: Ledger, q: QName): Made 
   }
   const more = triggersAndComments(ledger, r, name);
   if (!more.ok) return more;
-  return { ok: true, sql: [...out, ...more.sql] };
+  // Sequences the table owned (OWNED BY) went with it: created before it (its defaults use them), owned again after.
+  const before: string[] = [];
+  const after: string[] = [];
+  for (const o of ledger.ownedSequences.get(r.name.name)?.values() ?? []) {
+    const text = ledger.object('sequence', o.sequence);
+    if (!text) return { ok: false, reason: `the definition of sequence ${qname(o.sequence)}, owned by ${name}, was not found in the earlier migrations` };
+    before.push(`${text};`);
+    after.push(`ALTER SEQUENCE ${qname(o.sequence)} OWNED BY ${name}.${quoteIdent(o.column)};`);
+  }
+  return { ok: true, sql: [...before, ...out, ...after, ...more.sql] };
 }
 
 /** The triggers on a re-created relation and the comments on it and its columns. */
