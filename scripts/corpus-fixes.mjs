@@ -30,9 +30,13 @@ const { splitStatements } = out('shared/src/parse/split.js');
 const { applyTextEdits, preferredFix, chooseFixes } = out('shared/src/fixes/apply.js');
 const { BACKFILL_VALUE_PLACEHOLDER } = out('shared/src/fixes/not-null-column.js');
 
+// Arguments: repositories (owner/name) to limit the run to; docs/corpus-fixes.md is then not written.
+const only = process.argv.slice(2);
+const MAX_PASSES = 300;
+
 await ensureParser();
 const configFor = () => defaultConfig();
-const repos = readdirSync(corpus).filter((d) => statSync(join(corpus, d)).isDirectory()).sort();
+const repos = readdirSync(corpus).filter((d) => statSync(join(corpus, d)).isDirectory() && (!only.length || only.some((o) => o.replace('/', '__') === d))).sort();
 const byRule = new Map();
 const failures = [];
 const t0 = performance.now();
@@ -116,7 +120,7 @@ const md = [
   ...pglite.md,
   '',
 ].join('\n');
-writeFileSync(join(root, 'docs', 'corpus-fixes.md'), md);
+if (!only.length) writeFileSync(join(root, 'docs', 'corpus-fixes.md'), md);
 console.log(md);
 
 /**
@@ -137,6 +141,7 @@ async function applyOnPglite() {
   const t1 = performance.now();
   for (const m of manifest) {
     const repo = m.repo;
+    if (only.length && !only.includes(repo)) continue;
     if (NOT_APPLICABLE[repo]) {
       lines.push(`| ${repo} | not run: ${NOT_APPLICABLE[repo]} | | | |`);
       continue;
@@ -203,7 +208,6 @@ async function applyOnPglite() {
   return { byRule: byRuleApplied, ok, reached, md };
 }
 
-const MAX_PASSES = 300;
 
 /** Apply every preferred fix of a set together, re-linting after each pass (fixes shift offsets and see the files earlier ones created). */
 function fixTogether(set, fs, overlay) {

@@ -188,3 +188,11 @@ test('no plan for a column an index uses, a NOT NULL column, a USING clause, or 
   assert.deepEqual(await offered({ '00001_t.sql': base, '00002_r.sql': "-- +goose Up\nALTER TABLE t ALTER COLUMN b TYPE text USING b::text || 'x';\n" }, 'alter-column-type-rewrite'), [0]);
   assert.deepEqual(await offered({ '00001_t.sql': `${base}CREATE VIEW v AS SELECT 1 AS x;\n`, '00002_r.sql': '-- +goose Up\nALTER VIEW v RENAME TO w;\n' }, 'rename-table'), [0]);
 });
+
+test('no plan when a later migration exists or a later statement of the file uses the table (they were written without the expand\'s view or unfilled column)', async () => {
+  const offered = async (files: Record<string, string>, rule: string) => (await lintDir(folder(files))).findings.filter((f) => f.rule === rule).map((f) => f.fixes.length);
+  const base = '-- +goose Up\nCREATE TABLE t (id bigint PRIMARY KEY, a int);\n';
+  assert.deepEqual(await offered({ '00001_t.sql': base, '00002_r.sql': '-- +goose Up\nALTER TABLE t RENAME TO u;\n', '00003_x.sql': '-- +goose Up\nSELECT 1;\n' }, 'rename-table'), [0]);
+  assert.deepEqual(await offered({ '00001_t.sql': base, '00002_r.sql': '-- +goose Up\nALTER TABLE t RENAME TO u;\nALTER TABLE u ALTER COLUMN a TYPE bigint;\n' }, 'rename-table'), [0]);
+  assert.deepEqual(await offered({ '00001_t.sql': base, '00002_r.sql': '-- +goose Up\nALTER TABLE t RENAME COLUMN a TO b;\nUPDATE t SET b = 1;\n' }, 'rename-column'), [0]);
+});

@@ -11,6 +11,7 @@ import { nodeFs } from '../../shared/src/project/fs';
 import { loadSet } from '../../shared/src/project/discover';
 import { lintSet } from '../../shared/src/project/lint';
 import { transactionPlan } from '../../shared/src/project/transactions';
+import { fileMode, runStatements } from '../../shared/src/verify/run';
 import type { Finding, Fix } from '../../shared/src/rules/types';
 
 export function folder(files: Record<string, string>): string {
@@ -61,32 +62,18 @@ export function assertParses(dir: string): void {
 
 export type Db = { exec(sql: string): Promise<unknown>; query(sql: string): Promise<{ rows: any[] }> };
 
-/** Apply the folder's up migrations in order the way their runner sends them. */
+/** Apply the folder's up migrations in order the way their runner sends them (pgsafe verify's runner). */
 export async function applyUp(db: Db, dir: string, midway?: FixCase['midway']): Promise<void> {
   const set = loadSet(dir, nodeFs);
   for (const f of set.files) {
     if (f.role !== 'up') continue;
     if (midway && relative(dir, f.path) === midway.before) await midway.check(db);
     const text = readFileSync(f.path, 'utf8');
-    const plan = transactionPlan(set.framework, f.path, text, nodeFs);
-    const { statements } = splitStatements(text, 'up');
-    const up = statements.filter((s) => s.section.direction === 'up');
+    const up = splitStatements(text, 'up').statements.filter((s) => s.section.direction === 'up');
     if (!up.length) continue;
-    const sql = (s: (typeof up)[number]) => text.slice(s.start, s.terminator !== undefined ? s.terminator + 1 : s.end);
-    const optedOut = up[0].section.noTransaction;
-    const autoNonTx = plan.autoNonTransactional && up.every((s) => plan.autoNonTransactional!.test(s.text));
     try {
-      if (plan.runnerTransaction && !optedOut && !autoNonTx) {
-        await db.exec('BEGIN');
-        for (const s of up) await db.exec(sql(s));
-        await db.exec('COMMIT');
-      } else if (plan.sending === 'file' || plan.sending === 'section') {
-        await db.exec(up.map(sql).join('\n')); // one query: an implicit transaction
-      } else {
-        for (const s of up) await db.exec(sql(s));
-      }
+      await runStatements(db, up, { mode: fileMode(transactionPlan(set.framework, f.path, text, nodeFs), up, set.framework) });
     } catch (e: any) {
-      await db.exec('ROLLBACK').catch(() => undefined);
       throw new Error(`${relative(dir, f.path)} does not apply: ${e?.message ?? e}`);
     }
   }

@@ -21,7 +21,7 @@ import type { Fix, TextEdit } from '../rules/types';
 import { alterCommands } from '../rules/_helpers';
 import { backfillBlock, batchKey } from './backfill';
 import { newMigration, newMigrationFiles, slugOf } from './naming';
-import { sentStatementByStatement } from './placement';
+import { sentStatementByStatement, usedLater } from './placement';
 import { stepsAfterTransaction, wrapBlock, type Step } from './steps';
 import { afterLine, eol, keywordCase, tokensOf } from './text';
 import { relationText } from './unique-using-index';
@@ -39,6 +39,8 @@ interface Plan {
   slug: string;
   /** What every running instance must do before the contract runs. */
   ready: string;
+  /** Relation names (as namesInTree spells them) later statements of the file must not use. */
+  relations: string[];
 }
 
 function hasComment(stmt: Statement): boolean {
@@ -50,7 +52,11 @@ function expandContract(stmt: Statement, ctx: RuleContext, p: Plan): Fix[] {
   const m = ctx.migration;
   if (!m || 'parent' in stmt || stmt.block !== undefined || stmt.section.direction !== 'up') return [];
   const current = m.files.find((f) => f.path === ctx.path);
-  if (!current) return [];
+  // Later migrations were written for the schema without the expand's column, trigger or view (a
+  // view under the old name blocks their type changes): the plan is for the newest migration only.
+  if (!current || m.files.some((f) => f.role === 'up' && f.order > current.order)) return [];
+  // Later statements of this file would run before the backfill (and, for a table, beside the view).
+  if (p.relations.some((r) => usedLater(ctx, stmt, r))) return [];
   const nl = eol(ctx.text);
   const withNl = (s: string) => (nl === '\n' ? s : s.replace(/\r?\n/g, nl));
   const edits: TextEdit[] = [{ start: stmt.start, end: stmt.end, newText: withNl(p.expand) }];
@@ -149,6 +155,7 @@ export function typeChangeExpandContract(stmt: Statement, ctx: RuleContext): Fix
     contractDown: `-- The contract dropped the old ${typeToString(col.type!)} column: restore it from a backup to undo.`,
     slug: `contract_${table.name}_${column}_type`,
     ready: `works with ${displayName(table)}.${c} as ${typeText}`,
+    relations: [table.name],
   });
 }
 
@@ -198,6 +205,7 @@ export function renameColumnExpandContract(stmt: Statement, ctx: RuleContext): F
     contractDown: `${k('ALTER TABLE')} ${tableText} ${k('ADD COLUMN')} ${a} ${typeText};\n${k('UPDATE')} ${tableText} ${k('SET')} ${a} = ${b};`,
     slug: `contract_${table.name}_${from}`,
     ready: `reads and writes ${displayName(table)}.${b} and no longer uses ${a}`,
+    relations: [table.name],
   });
 }
 
@@ -226,5 +234,6 @@ export function renameTableExpandContract(stmt: Statement, ctx: RuleContext): Fi
     contractDown: view,
     slug: `contract_drop_view_${old.name}`,
     ready: `uses ${displayName({ schema: old.schema, name: String(n.newname) })} and no longer uses ${displayName(old)}`,
+    relations: [old.name, String(n.newname)],
   });
 }

@@ -185,7 +185,7 @@ function statementWithComments(text: string, stmt: Statement): { range: { start:
 /** Per file: for each section, the last statement index that names each relation (and the last unparsed one). */
 const lastUse = new WeakMap<readonly Statement[], Map<unknown, { byName: Map<string, number>; unparsed: number }>>();
 
-function usedLater(ctx: RuleContext, stmt: Statement, relation: string): boolean {
+export function usedLater(ctx: RuleContext, stmt: Statement, relation: string): boolean {
   let bySection = lastUse.get(ctx.statements);
   if (!bySection) {
     bySection = new Map();
