@@ -173,7 +173,9 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
       const ctx = walker.contextFor(unit);
       if (info) recordInfo(info, stmt.index, ctx);
       for (const { rule, severity } of rulesFor(unit.kind)) {
-        const out = memo && rule.lookAhead ? checkWatchingLookAhead(rule, unit, ctx, () => memo.lookedAhead(i, rule)) : rule.check(unit, ctx);
+        walker.statementsRead = false;
+        const out = rule.check(unit, ctx);
+        if (memo && rule.lookAhead && walker.statementsRead) memo.lookedAhead(i, rule);
         if (!out) continue;
         for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit, rule.fix && withFixes ? rule.fix(unit, r, ctx) : []);
       }
@@ -193,16 +195,6 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   if (unusedLevel) kept.push(...unusedSuppressionFindings(text, sups, unusedLevel, (id) => metaById.has(id)));
   kept = kept.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return { path, findings: kept, split, statementInfo: info };
-}
-
-/** Run a look-ahead rule and tell `onRead` when it read the file's statements. */
-function checkWatchingLookAhead(rule: Rule, stmt: Statement, ctx: RuleContext, onRead: () => void): ReturnType<Rule['check']> {
-  let read = false;
-  const watched = { ...ctx };
-  Object.defineProperty(watched, 'statements', { enumerable: true, get: () => ((read = true), ctx.statements) });
-  const out = rule.check(stmt, watched);
-  if (read) onRead();
-  return out;
 }
 
 const regexAsText = (_: string, v: unknown) => (v instanceof RegExp ? String(v) : v);

@@ -47,13 +47,16 @@ export interface ResumePlan<I extends MemoStatementInfo> {
   info: I[];
 }
 
-/** Checkpoints: every eighth of the file, and 16, 64, 256, … statements before its end (edits near the end are the common case). */
-function wantedCheckpoint(i: number, n: number): boolean {
+/**
+ * Checkpoints: 16, 256 and 1,024 statements before the end (edits near the end are the common
+ * case), and, once the file is being edited, also 64 before it and every quarter of the file. Each
+ * one copies the catalog, so they are few, and the first lint (didOpen) takes only three.
+ */
+function wantedCheckpoint(i: number, n: number, first: boolean): boolean {
   if (i <= 0 || i >= n) return false;
-  const step = Math.max(64, Math.ceil(n / 8));
-  if (i % step === 0) return true;
   const tail = n - i;
-  return tail === 16 || tail === 64 || tail === 256 || tail === 1024 || tail === 4096;
+  if (tail === 16 || tail === 256 || tail === 1024) return true;
+  return !first && (tail === 64 || i % Math.max(256, Math.ceil(n / 4)) === 0);
 }
 
 function firstDifference(a: string, b: string): number {
@@ -77,6 +80,7 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
   private current: MemoRun<I> | undefined;
   private starts: number[] = [];
   private pendingCheckpoint = false;
+  private firstRun = true;
   /** Where the last lint resumed (0: from the start) and how many statements it walked (tests, benchmark). */
   lastFrom = 0;
   lastWalked = 0;
@@ -99,6 +103,7 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
     this.current = run;
     this.starts = [];
     this.pendingCheckpoint = false;
+    this.firstRun = !this.last;
     const plan = this.plan(run);
     // The checkpoint resumed from is used up (its catalog becomes the walk's); it is taken again when wanted.
     run.checkpoints = this.last && plan.from > 0 ? this.last.checkpoints.filter((c) => c.index < plan.from) : [];
@@ -153,7 +158,7 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
   statement(i: number, findingsSoFar: number, n: number, take: () => WalkerCheckpoint | undefined): void {
     this.starts[i] = findingsSoFar;
     if (!this.current) return;
-    if (wantedCheckpoint(i, n)) this.pendingCheckpoint = true;
+    if (wantedCheckpoint(i, n, this.firstRun)) this.pendingCheckpoint = true;
     if (this.pendingCheckpoint) {
       const cp = take();
       if (cp) {

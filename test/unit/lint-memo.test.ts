@@ -5,7 +5,7 @@
 // multi-statement files, compared after every edit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureParser } from '../../shared/src/parse/pgquery';
@@ -138,6 +138,19 @@ test('an edit at the end re-checks early statements whose findings depend on it 
   lintTextSync(text, { path: 'x.sql', withFixes: false, memo });
   lintTextSync(`${text}ALTER TABLE filler_1 ADD COLUMN n int;\n`, { path: 'x.sql', withFixes: false, memo });
   assert.ok(memo.lastFrom > 50, `resumed at statement ${memo.lastFrom}`);
+});
+
+test('every rule that reads other statements of the file either declares lookAhead or reads only earlier ones', async () => {
+  const dir = join(root, 'shared', 'src', 'rules');
+  // Reviewed: these read only statements before the one checked (s.index < stmt.index, or a loop that stops there).
+  const backwardOnly = new Set(['alter-table-rewrite.ts', 'require-cic-guard.ts']);
+  const readers = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.startsWith('_') && !['index.ts', 'types.ts'].includes(f))
+    .filter((f) => /ctx\.statements|followingStatements\(|laterStatements\(/.test(readFileSync(join(dir, f), 'utf8')));
+  assert.ok(readers.length >= 8, `rules reading the file's statements: ${readers.join(', ')}`);
+  for (const f of readers) {
+    const source = readFileSync(join(dir, f), 'utf8');
+    assert.ok(/\blookAhead\b/.test(source) || backwardOnly.has(f), `${f} reads the file's statements but declares no lookAhead (the incremental lint would reuse stale findings)`);
+  }
 });
 
 test('incremental lint equals a lint from scratch on real migrations (corpus)', { skip: existsSync(corpus) ? false : `corpus not found at ${corpus}` }, async () => {

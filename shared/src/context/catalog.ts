@@ -172,12 +172,26 @@ export class Catalog {
       }
       return c;
     };
-    this.relations = new Map([...from.relations].map(([k, list]) => [k, list.map(copyRel)]));
-    this.indexes = new Map([...from.indexes].map(([k, list]) => [k, list.map((i) => (i.columns ? { ...i, columns: i.columns.slice() } : { ...i }))]));
-    this.indexesOfTable = new Map([...from.indexesOfTable].map(([k, set]) => [k, new Set(set)]));
-    this.types = new Map([...from.types].map(([k, list]) => [k, list.map((t) => (t.enumValues ? { ...t, enumValues: t.enumValues.slice() } : { ...t }))]));
+    const relations = new Map<string, RelationInfo[]>();
+    for (const [k, list] of from.relations) relations.set(k, list.map(copyRel));
+    const indexes = new Map<string, IndexInfo[]>();
+    for (const [k, list] of from.indexes) indexes.set(k, list.map((i) => (i.columns ? { ...i, columns: i.columns.slice() } : { ...i })));
+    const indexesOfTable = new Map<string, Set<string>>();
+    for (const [k, set] of from.indexesOfTable) indexesOfTable.set(k, new Set(set));
+    const types = new Map<string, TypeInfo[]>();
+    for (const [k, list] of from.types) types.set(k, list.map((t) => (t.enumValues ? { ...t, enumValues: t.enumValues.slice() } : { ...t })));
+    const dependents = new Map<string, Set<RelationInfo>>();
+    for (const [k, set] of from.dependents) {
+      const copy = new Set<RelationInfo>();
+      for (const r of set) copy.add(copyRel(r));
+      dependents.set(k, copy);
+    }
+    this.relations = relations;
+    this.indexes = indexes;
+    this.indexesOfTable = indexesOfTable;
+    this.types = types;
     this.functions = new Map(from.functions);
-    this.dependents = new Map([...from.dependents].map(([k, set]) => [k, new Set([...set].map(copyRel))]));
+    this.dependents = dependents;
     this.schemas.clear();
     for (const sc of from.schemas) this.schemas.add(sc);
   }

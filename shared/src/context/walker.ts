@@ -78,6 +78,8 @@ const NO_WORK_KINDS = new Set(['TransactionStmt', 'VariableSetStmt', 'VariableSh
 
 export class MigrationWalker {
   readonly catalog: Catalog;
+  /** Set when a rule reads `ctx.statements` (the engine resets it before each rule). */
+  statementsRead = false;
   private tx: TxState;
   private section: Section | undefined;
   private sessionLockTimeout: Statement | undefined;
@@ -167,6 +169,8 @@ export class MigrationWalker {
   contextFor(stmt: Statement): RuleContext {
     this.enter(stmt);
     const catalog = this.catalog;
+    const walker = this;
+    const statements = this.opts.statements;
     const locks = lockEffects(stmt, { catalog, pgVersion: this.opts.pgVersion });
     // A statement the runner takes out of the pipeline runs in no transaction (the others keep theirs).
     const tx = this.scope.standalone?.test(stmt.text) && this.tx.source === 'implicit' ? { ...this.sessionScope, reason: `${this.scope.runner} runs this statement on its own, outside the migration's pipeline` } : this.tx;
@@ -194,7 +198,11 @@ export class MigrationWalker {
       text: this.opts.text ?? '',
       migration: this.opts.migration,
       lockTimeout: this.opts.lockTimeout ?? '5s',
-      statements: this.opts.statements,
+      // Read through a getter so the incremental lint knows which rules looked at other statements.
+      get statements() {
+        walker.statementsRead = true;
+        return statements;
+      },
       catalog,
       tx: view,
       session: { lockTimeout: this.currentLockTimeout() },
