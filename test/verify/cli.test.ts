@@ -13,14 +13,14 @@ const root = join(__dirname, '..', '..', '..');
 const bin = join(root, 'bin', 'pgsafe.js');
 const url = process.env.PGSAFE_PG_URL;
 
-function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string; pid: number }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [bin, ...args], { cwd });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
     p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
+    p.on('close', (code) => resolve({ code, stdout, stderr, pid: p.pid ?? -1 }));
   });
 }
 
@@ -32,6 +32,9 @@ function tempDir(files: Record<string, string>): string {
   }
   return dir;
 }
+
+/** Throwaway databases a pgsafe process left (named pgsafe_verify_<pid>_…; others share the server). */
+const leftBy = async (pid: number) => (await leftoverDatabases(url!)).filter((d) => d.startsWith(`pgsafe_verify_${pid}_`));
 
 const GOOD = {
   'm/001_init.sql': '-- +goose Up\ncreate table orgs (id bigint primary key);\ncreate table users (id bigint primary key, email varchar(100), org_id bigint);\n-- +goose Down\ndrop table users;\ndrop table orgs;\n',
@@ -144,7 +147,7 @@ test('on a real server: markdown report, seeded rows, throwaway database dropped
   assert.match(r.stdout, /PostgreSQL 1\d\.\d+ at /);
   assert.match(r.stdout, /\| `public\.users` \| ACCESS EXCLUSIVE \| blocks all reads and writes \|/);
   assert.match(r.stdout, /Full scans: `public\.users`/);
-  assert.deepEqual(await leftoverDatabases(url!), []);
+  assert.deepEqual(await leftBy(r.pid), []);
 });
 
 test('on a real server: wrong credentials and a failing migration leave no database behind', { skip: !url && 'PGSAFE_PG_URL is not set' }, async () => {
@@ -157,5 +160,5 @@ test('on a real server: wrong credentials and a failing migration leave no datab
   const f = await run(['verify', 'm', '--database-url', url!], dir);
   assert.equal(f.code, 1, f.stderr);
   assert.match(f.stderr, /002_change\.sql:3: alter table users alter column missing set not null/);
-  assert.deepEqual(await leftoverDatabases(url!), []);
+  assert.deepEqual([...await leftBy(c.pid), ...await leftBy(f.pid)], []);
 });
