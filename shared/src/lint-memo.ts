@@ -48,15 +48,16 @@ export interface ResumePlan<I extends MemoStatementInfo> {
 }
 
 /**
- * Checkpoints: 16, 256 and 1,024 statements before the end (edits near the end are the common
- * case), and, once the file is being edited, also 64 before it and every quarter of the file. Each
- * one copies the catalog, so they are few, and the first lint (didOpen) takes only three.
+ * Checkpoints (each copies the catalog, so a walk takes few): 16, 256 and, on the first lint,
+ * 1,024 statements before the end (edits near the end are the common case); and when re-walking
+ * after an edit, the first quarter of the file at or after the resume point (typing goes on where
+ * the last edit was).
  */
-function wantedCheckpoint(i: number, n: number, first: boolean): boolean {
-  if (i <= 0 || i >= n) return false;
+function wantedCheckpoint(i: number, n: number, first: boolean): 'tail' | 'quarter' | undefined {
+  if (i <= 0 || i >= n) return undefined;
   const tail = n - i;
-  if (tail === 16 || tail === 256 || tail === 1024) return true;
-  return !first && (tail === 64 || i % Math.max(256, Math.ceil(n / 4)) === 0);
+  if (tail === 16 || tail === 256 || (first && tail === 1024)) return 'tail';
+  return !first && i % Math.max(256, Math.ceil(n / 4)) === 0 ? 'quarter' : undefined;
 }
 
 function firstDifference(a: string, b: string): number {
@@ -81,6 +82,7 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
   private starts: number[] = [];
   private pendingCheckpoint = false;
   private firstRun = true;
+  private quarterTaken = false;
   /** Where the last lint resumed (0: from the start) and how many statements it walked (tests, benchmark). */
   lastFrom = 0;
   lastWalked = 0;
@@ -104,6 +106,7 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
     this.starts = [];
     this.pendingCheckpoint = false;
     this.firstRun = !this.last;
+    this.quarterTaken = false;
     const plan = this.plan(run);
     // The checkpoint resumed from is used up (its catalog becomes the walk's); it is taken again when wanted.
     run.checkpoints = this.last && plan.from > 0 ? this.last.checkpoints.filter((c) => c.index < plan.from) : [];
@@ -158,7 +161,9 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
   statement(i: number, findingsSoFar: number, n: number, take: () => WalkerCheckpoint | undefined): void {
     this.starts[i] = findingsSoFar;
     if (!this.current) return;
-    if (wantedCheckpoint(i, n, this.firstRun)) this.pendingCheckpoint = true;
+    const wanted = wantedCheckpoint(i, n, this.firstRun);
+    if (wanted === 'tail' || (wanted === 'quarter' && !this.quarterTaken)) this.pendingCheckpoint = true;
+    if (wanted === 'quarter') this.quarterTaken = true;
     if (this.pendingCheckpoint) {
       const cp = take();
       if (cp) {
