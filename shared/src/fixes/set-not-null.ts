@@ -10,7 +10,7 @@ import { alterCommands } from '../rules/_helpers';
 import { scanSql } from '../parse/pgquery';
 import { afterTransaction } from './placement';
 import { slugOf } from './naming';
-import { eol, keywordCase, tokensOf } from './text';
+import { eol, keywordCase, sectionStatements, tokensOf } from './text';
 
 /** Name of the constraint that proves `col` NOT NULL (truncated to PostgreSQL's 63 bytes). */
 export function notNullConstraintName(table: QName, col: string): string {
@@ -48,6 +48,8 @@ export function setNotNullSafely(stmt: Statement, ctx: RuleContext): Fix[] {
   if ((scanSql(stmt.text) ?? []).some((t) => t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT')) return [];
   const { table, cmd } = cmds[0];
   const col: string = cmd.name;
+  // A primary key added later in the file needs the column NOT NULL already (a NOT VALID constraint is not enough).
+  if (sectionStatements(ctx.statements, stmt).some((s) => s.index > stmt.index && s.node?.relation?.relname === table.name && JSON.stringify(s.node).includes('"CONSTR_PRIMARY"'))) return [];
   const toks = tokensOf(stmt);
   const k = (w: string) => keywordCase(toks[0]?.text ?? 'ALTER', w);
   const nl = eol(ctx.text);
