@@ -66,7 +66,7 @@ $sync$;
 CREATE TRIGGER users_login_sync BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_login_sync();
 ALTER TABLE users ADD COLUMN login text;
 `,
-      '00003_backfill_users_login.sql': `-- +goose NO TRANSACTION\n-- +goose Up\n-- Follows 00002_login.sql (pgsafe): each statement runs in a transaction of its own.\n-- +goose StatementBegin\n${backfill('users', 'login', 'email', 'login IS NULL AND email IS NOT NULL', 'users.login')}\n-- +goose StatementEnd\n\n-- +goose Down\n-- Nothing to undo.\n`,
+      '00003_backfill_users_login.sql': `-- +goose NO TRANSACTION\n-- +goose Up\n-- Follows 00002_login.sql (pgsafe): it commits batch by batch, so it runs alone, outside any transaction.\n-- +goose StatementBegin\n${backfill('users', 'login', 'email', 'login IS NULL AND email IS NOT NULL', 'users.login')}\n-- +goose StatementEnd\n\n-- +goose Down\n-- Nothing to undo.\n`,
       '00004_contract_users_email.sql': `-- +goose Up
 -- pgsafe CONTRACT of 00002_login.sql: deploy after the application change.
 -- Run this migration only once every running instance reads and writes users.login and no longer uses email.

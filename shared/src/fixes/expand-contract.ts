@@ -16,14 +16,13 @@ import { typeToString } from '../ast/types';
 import type { ColumnInfo } from '../context/catalog';
 import type { MigrationInfo, RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
-import { scanSql } from '../parse/pgquery';
 import type { Fix, TextEdit } from '../rules/types';
 import { alterCommands } from '../rules/_helpers';
 import { backfillBlock, batchKey } from './backfill';
 import { newMigration, newMigrationFiles, slugOf } from './naming';
 import { sentStatementByStatement, usedLater } from './placement';
 import { stepsAfterTransaction, wrapBlock, type Step } from './steps';
-import { afterLine, eol, keywordCase, tokensOf } from './text';
+import { afterLine, commentsOf, eol, keywordCase, tokensOf } from './text';
 import { relationText } from './unique-using-index';
 
 const ident = (s: string) => quoteIdent(Buffer.byteLength(s) > 63 ? s.slice(0, 63) : s);
@@ -44,7 +43,7 @@ interface Plan {
 }
 
 function hasComment(stmt: Statement): boolean {
-  return (scanSql(stmt.text) ?? []).some((t) => t.name === 'SQL_COMMENT' || t.name === 'C_COMMENT');
+  return commentsOf(stmt).length > 0;
 }
 
 /** The expand in place of the statement (and its steps), then the contract as a new migration after everything. */

@@ -12,6 +12,7 @@ import { endsTransaction } from '../rules/_flow';
 import { newMigration, newMigrationFiles } from './naming';
 import { afterLine, eol, indentAt, lineStart, removalRange, sectionStatements } from './text';
 import { transactionPlan } from '../project/transactions';
+import { stepsAfterTransaction } from './steps';
 
 export interface Relocation {
   /** Title of the fix when the statement stays where it is ("Use CREATE INDEX CONCURRENTLY"). */
@@ -88,7 +89,10 @@ function moveToNewMigration(stmt: Statement, ctx: RuleContext, r: Relocation): F
   const text = ctx.text;
   const nl = eol(text);
   const m = ctx.migration;
-  const target = m && newMigration(m, r.slug);
+  if (!m || laterMigrationExists(ctx)) return undefined;
+  // A unique index that a later statement of the file may need (a foreign key references it) stays.
+  if (stmt.kind === 'IndexStmt' && stmt.node?.unique && stmt.node.relation?.relname && usedLater(ctx, stmt, stmt.node.relation.relname)) return undefined;
+  const target = newMigration(m, r.slug);
   if (!target) return undefined;
   const header = `-- Moved here from ${basename(ctx.path)} by pgsafe: it cannot run inside a transaction.${nl}`;
   // The comments that belong to the statement move with it.
@@ -124,6 +128,8 @@ export function afterTransaction(stmt: Statement, ctx: RuleContext, edits: TextE
     const commit = ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
     if (commit && /^\s*(COMMIT|END)\b/i.test(commit.text)) return { title: `${title} (after the file's COMMIT)`, edits: [...edits, insertAfter(commit)], preferred: true };
   }
+  // Later migrations were written for the state this migration leaves: the follow-up cannot run after them.
+  if (laterMigrationExists(ctx)) return undefined;
   const target = ctx.migration && newMigration(ctx.migration, slug);
   if (!target) return undefined;
   // Statements that take a traffic-blocking lock get the lock_timeout their old place may have had.
@@ -153,6 +159,15 @@ export interface Preparation {
   relation: string;
   slug: string;
   prepSlug: string;
+}
+
+/** A migration after this file exists: a new migration "after the last one" would run after it,
+ *  which was written for the schema this file leaves (the corpus run showed such moves breaking
+ *  later migrations that use the moved index or a table renamed meanwhile). */
+export function laterMigrationExists(ctx: RuleContext): boolean {
+  const m = ctx.migration;
+  const current = m?.files.find((f) => f.path === ctx.path);
+  return !!m && !!current && m.files.some((f) => f.role === 'up' && f.order > current.order);
 }
 
 /** Frameworks whose new migration files can hold a statement that must run outside a transaction. */
@@ -296,28 +311,5 @@ function moveWithPreparation(stmt: Statement, ctx: RuleContext, p: Preparation):
  * (never when a later migration exists, which would run before it). `edits` change the file itself.
  */
 export function aloneAfterTransaction(stmt: Statement, ctx: RuleContext, edits: TextEdit[], insertAt: number, title: string, sql: string, slug: string): Fix | undefined {
-  if ('parent' in stmt || stmt.block !== undefined) return undefined;
-  const text = ctx.text;
-  const nl = eol(text);
-  const tx = ctx.tx;
-  const byStatement = sentStatementByStatement(ctx);
-  const withNl = (s: string) => (nl === '\n' ? s : s.replace(/\r?\n/g, nl));
-  // goose and sql-migrate split a file at every line ending in `;`: a multi-line block needs StatementBegin/End.
-  const block = (fw: string | undefined) => (fw === 'goose' || fw === 'sql-migrate' ? `-- +${fw === 'goose' ? 'goose' : 'migrate'} StatementBegin\n${sql}\n-- +${fw === 'goose' ? 'goose' : 'migrate'} StatementEnd` : sql);
-  const at = (offset: number): TextEdit => ({ start: offset, end: offset, newText: `${offset === text.length && !text.endsWith('\n') ? nl : ''}${withNl(block(stmt.section.framework))}${nl}` });
-  if (!tx.inTransaction && byStatement) return { title, edits: [...edits, at(insertAt)], preferred: true };
-  if (tx.inTransaction && tx.source === 'begin' && byStatement) {
-    const commit = ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
-    if (commit && /^\s*(COMMIT|END)\b/i.test(commit.text)) return { title: `${title} (after the file's COMMIT)`, edits: [...edits, at(afterLine(text, commit.terminator ?? commit.end))], preferred: true };
-    return undefined;
-  }
-  const m = ctx.migration;
-  if (!m || stmt.section.direction !== 'up' || !(STATEMENT_MIGRATION.has(m.framework) || ONE_QUERY_MIGRATION.has(m.framework)) || m.framework === 'flyway') return undefined;
-  const current = m.files.find((f) => f.path === ctx.path);
-  if (!current || m.files.some((f) => f.role === 'up' && f.order > current.order)) return undefined;
-  const target = newMigration(m, slug);
-  if (!target) return undefined;
-  const noTx = m.framework === 'sqlx' ? '-- no-transaction\n' : '';
-  const files = newMigrationFiles(target, block(m.framework), '-- Nothing to undo.', `${noTx}-- Follows ${basename(ctx.path)} (pgsafe): it commits batch by batch, so it runs alone, outside any transaction.\n`);
-  return { title: `${title} (in a new migration ${basename(target.up)})`, edits, newFiles: files.map((f) => ({ path: f.path, content: withNl(f.content) })), preferred: true };
+  return stepsAfterTransaction(stmt, ctx, edits, insertAt, title, [{ sql, block: true, why: 'it commits batch by batch, so it runs alone, outside any transaction.', down: '-- Nothing to undo.', slug }]);
 }

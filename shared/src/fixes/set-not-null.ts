@@ -9,7 +9,7 @@ import type { Fix } from '../rules/types';
 import { alterCommands } from '../rules/_helpers';
 import { afterTransaction } from './placement';
 import { slugOf } from './naming';
-import { commentsOf, eol, keywordCase, tokensOf } from './text';
+import { commentsOf, eol, keywordCase, sectionStatements, tokensOf } from './text';
 
 /** Name of the constraint that proves `col` NOT NULL (truncated to PostgreSQL's 63 bytes). */
 export function notNullConstraintName(table: QName, col: string): string {
@@ -47,6 +47,8 @@ export function setNotNullSafely(stmt: Statement, ctx: RuleContext): Fix[] {
   if (commentsOf(stmt).length) return [];
   const { table, cmd } = cmds[0];
   const col: string = cmd.name;
+  // A primary key added later in the file needs the column NOT NULL already (a NOT VALID constraint is not enough).
+  if (sectionStatements(ctx.statements, stmt).some((s) => s.index > stmt.index && s.node?.relation?.relname === table.name && JSON.stringify(s.node).includes('"CONSTR_PRIMARY"'))) return [];
   const toks = tokensOf(stmt);
   const k = (w: string) => keywordCase(toks[0]?.text ?? 'ALTER', w);
   const nl = eol(ctx.text);

@@ -77,7 +77,8 @@ export function stepsAfterTransaction(stmt: Statement, ctx: RuleContext, edits: 
     const target = newMigration(m, steps[0].slug);
     if (!target) return undefined;
     const down = steps.map((s) => s.down).reverse().join('\n');
-    files.push(...newMigrationFiles(target, inFile(m.framework, false), down, `-- Follows ${from} (pgsafe): each statement runs in a transaction of its own.\n`));
+    const why = steps.length === 1 ? steps[0].why : 'each statement runs in a transaction of its own.';
+    files.push(...newMigrationFiles(target, inFile(m.framework, false), down, `-- Follows ${from} (pgsafe): ${why}\n`));
   } else if (ONE_QUERY_MIGRATION.has(m.framework)) {
     // One file per step: a file sent as one query would run the steps in one implicit transaction.
     let known: MigrationInfo = m;
