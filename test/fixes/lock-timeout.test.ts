@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { useDatabases } from '../helpers/databases';
-import { checkFix, folder, readFolder, type FixCase } from '../helpers/fixes';
+import { applyUp, checkFix, folder, readFolder, type FixCase } from '../helpers/fixes';
 
 const dbs = useDatabases();
 const check = (c: FixCase) => checkFix(dbs(), c);
@@ -54,4 +54,24 @@ test('pgsafe check --fix applies safe fixes only and lists the others; --fix=all
   assert.deepEqual(JSON.parse(all.stdout), []);
   assert.deepEqual(Object.keys(readFolder(dir)).sort(), ['00001_orders.sql', '00002_x.sql', '00003_create_orders_status_idx.sql']);
   assert.throws(() => execFileSync(process.execPath, [CLI, 'check', '--fix=some', '.'], { cwd: dir, stdio: 'pipe' }), /--fix takes no value or "all"/);
+});
+
+test('pgsafe check --fix applies one fix per statement per pass: a lone CREATE INDEX becomes CONCURRENTLY without a lock_timeout that would make the file a two-statement query', async () => {
+  // golang-migrate sends a file as one query: two statements run in an implicit transaction, where
+  // CREATE INDEX CONCURRENTLY fails. Both fixes were offered for the original statement.
+  const dir = folder({
+    '0001_orders.up.sql': `${TABLE}\n`,
+    '0002_idx.up.sql': 'CREATE INDEX orders_status_idx ON orders (status);\n',
+  });
+  const r = spawnSync(process.execPath, [CLI, 'check', '--fix', '--format', 'json', '.'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), []);
+  assert.equal(readFolder(dir)['0002_idx.up.sql'], 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);\n');
+  for (const db of dbs()) {
+    await db.exec('DROP TABLE IF EXISTS orders CASCADE');
+    await applyUp(db, dir);
+    const { rows } = await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'orders' AND indexname = 'orders_status_idx'");
+    assert.equal(rows.length, 1, `${db.name}: the index exists`);
+    await db.exec('DROP TABLE orders CASCADE');
+  }
 });

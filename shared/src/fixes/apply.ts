@@ -4,6 +4,8 @@ import type { Finding, Fix, TextEdit } from '../rules/types';
 
 export type FixMode = 'safe' | 'all';
 
+const LOCK_TIMEOUT_RULE = 'require-lock-timeout';
+
 /** Applied by `--fix`: stays within the file and needs no value from the user. */
 export function isSafeFix(f: Fix): boolean {
   return !f.newFiles?.length && !f.needsValue && f.edits.length > 0;
@@ -41,7 +43,24 @@ export function chooseFixes(findings: readonly Finding[], mode: FixMode, allowNe
   const apply: Fix[] = [];
   const skipped: FixChoice['skipped'] = [];
   const wanted = findings.map((finding) => ({ finding, fix: preferredFix(finding) })).filter((x): x is { finding: Finding; fix: Fix } => !!x.fix && x.fix.edits.length + (x.fix.newFiles?.length ?? 0) > 0);
-  const safe = wanted.filter((w) => isSafeFix(w.fix));
+  // One fix per statement per pass: each fix was computed for the statement as it is now, and two
+  // of them can interact (a lock_timeout put before a CREATE INDEX that another fix makes
+  // CONCURRENTLY turns a one-statement file into a two-statement query, which PostgreSQL runs in
+  // an implicit transaction). The next pass re-lints and offers what still applies. The fix that
+  // changes the statement itself goes first; the lock_timeout wrapper waits.
+  const ordered = [...wanted].sort((a, b) => Number(a.finding.rule === LOCK_TIMEOUT_RULE) - Number(b.finding.rule === LOCK_TIMEOUT_RULE));
+  const perStatement = new Set<number>();
+  const safe: typeof wanted = [];
+  for (const w of ordered) {
+    if (!isSafeFix(w.fix)) continue;
+    const i = w.finding.statementIndex;
+    if (i !== undefined && perStatement.has(i)) {
+      skipped.push({ ...w, reason: 'conflict' });
+      continue;
+    }
+    if (i !== undefined) perStatement.add(i);
+    safe.push(w);
+  }
   const chosen = compatibleFixes(safe.map((w) => w.fix));
   for (const w of safe) if (!chosen.includes(w.fix)) skipped.push({ ...w, reason: 'conflict' });
   apply.push(...chosen);
