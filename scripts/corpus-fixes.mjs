@@ -3,7 +3,7 @@
 // folder: the fixed file (and any file the fix creates) must parse, the finding must be gone, and
 // no rule may report more than before (except what the fix's title says it needs). Prints counts
 // per rule and writes docs/corpus-fixes.md. Run with `npm run corpus-fixes` (it builds first).
-// Then, for each repository PGlite can run (the set-up of scripts/pglite-agreement.mjs), every fix
+// Then, for each repository PGlite can run (the set-up of scripts/corpus-runner.mjs; files sent the way their runner sends them, by pgsafe verify's runner), every fix
 // is applied together the `--fix=all` way (re-lint after each pass, one new migration per pass) to
 // another in-memory copy, and the original and the fixed migrations are applied in order to PGlite:
 // a fix counts as applied OK when every file it changed or created applied.
@@ -197,7 +197,7 @@ async function applyOnPglite() {
   const md = [
     '## Fixed migrations applied on PGlite',
     '',
-    `For each repository PGlite can run (set-up from \`scripts/pglite-agreement.mjs\`: extensions, runner tables, placeholders), the original migrations are applied in order, then every fix is applied together the \`--fix=all\` way (re-lint after each pass, at most one new migration per pass, up to ${MAX_PASSES} passes) to a copy, and the fixed migrations are applied in order to a fresh PGlite (${((performance.now() - t1) / 1000).toFixed(1)} s). ${fixesApplied} fixes were applied together; a fix is *applied OK* when every file it changed or created applied, *reached* when the run got to its files (a run stops at the first failing file; a fix in the file where the original run stops too is not counted). ${skippedValue} fixes that write a value placeholder (\`${BACKFILL_VALUE_PLACEHOLDER}\`) were not applied: they need the user's value and fail on purpose until it is filled in. The per-rule figures in the last column of the table above count these fixes, so their base differs from the "fixes offered" column (fixes applied together meet conflicts and follow-up fixes that one-at-a-time application does not).`,
+    `For each repository PGlite can run (set-up from \`scripts/corpus-runner.mjs\`: extensions, runner tables, placeholders; each file sent the way its runner sends it, by pgsafe verify's runner), the original migrations are applied in order, then every fix is applied together the \`--fix=all\` way (re-lint after each pass, at most one new migration per pass, up to ${MAX_PASSES} passes) to a copy, and the fixed migrations are applied in order to a fresh PGlite (${((performance.now() - t1) / 1000).toFixed(1)} s). ${fixesApplied} fixes were applied together; a fix is *applied OK* when every file it changed or created applied, *reached* when the run got to its files (a run stops at the first failing file; a fix in the file where the original run stops too is not counted). ${skippedValue} fixes that write a value placeholder (\`${BACKFILL_VALUE_PLACEHOLDER}\`) were not applied: they need the user's value and fail on purpose until it is filled in. The per-rule figures in the last column of the table above count these fixes, so their base differs from the "fixes offered" column (fixes applied together meet conflicts and follow-up fixes that one-at-a-time application does not).`,
     '',
     '| repository | original: files applied | fixes applied together | fixed: files applied | applied OK / reached |',
     '|---|---|---:|---|---:|',
