@@ -382,11 +382,9 @@ function applyAlterTable(catalog: Catalog, n: any, at: number): void {
           // Keep the partition tree (the lock catalogue locks partitions and the DEFAULT one).
           const part = catalog.relation(rangeVarName(cmd.def?.PartitionCmd?.name));
           if (part && cmd.subtype === 'AT_AttachPartition') {
-            part.partitionOf = rel.name;
-            part.defaultPartition = !!cmd.def?.PartitionCmd?.bound?.is_default || undefined;
+            catalog.setPartitionOf(part, rel.name, !!cmd.def?.PartitionCmd?.bound?.is_default);
           } else if (part && !cmd.def?.PartitionCmd?.concurrent) {
-            part.partitionOf = undefined;
-            part.defaultPartition = undefined;
+            catalog.setPartitionOf(part, undefined);
           }
         }
         rel.uncertain = `altered with ${String(cmd.subtype).slice(3)}`;

@@ -110,6 +110,12 @@ export class Catalog {
   private dependents = new Map<string, Set<RelationInfo>>();
   /** Schemas created by the migrations (public and system schemas are not listed). */
   readonly schemas = new Set<string>();
+  /**
+   * Names of tables any relation was ever made a partition of (a superset: detaching does not
+   * remove a name). The lock catalogue asks for partitions on every CREATE INDEX / ALTER TABLE;
+   * without this, each question scanned every relation (quadratic in the file's tables).
+   */
+  private partitionParents = new Set<string>();
 
   /** An independent copy (incremental replay keeps one per file). */
   clone(): Catalog {
@@ -124,6 +130,7 @@ export class Catalog {
     copy.dependents = data.d;
     copy.domains = data.dm;
     for (const sc of this.schemas) copy.schemas.add(sc);
+    copy.partitionParents = new Set(this.partitionParents);
     return copy;
   }
 
@@ -147,6 +154,8 @@ export class Catalog {
     this.types = from.types;
     this.functions = from.functions;
     this.dependents = from.dependents;
+    this.domains = from.domains;
+    this.partitionParents = from.partitionParents;
     this.schemas.clear();
     for (const sc of from.schemas) this.schemas.add(sc);
   }
@@ -192,6 +201,10 @@ export class Catalog {
     this.types = types;
     this.functions = new Map(from.functions);
     this.dependents = dependents;
+    const domains = new Map<string, DomainInfo[]>();
+    for (const [k, list] of from.domains) domains.set(k, list.map((d) => ({ ...d })));
+    this.domains = domains;
+    this.partitionParents = new Set(from.partitionParents);
     this.schemas.clear();
     for (const sc of from.schemas) this.schemas.add(sc);
   }
@@ -220,6 +233,14 @@ export class Catalog {
     this.relations.set(r.name.name, list);
     for (const read of r.reads ?? []) this.link(read.relation, r);
     for (const c of r.constraints.values()) if (c.type === 'foreign' && c.references) this.link(c.references, r);
+    if (r.partitionOf) this.partitionParents.add(r.partitionOf.name);
+  }
+
+  /** Make `part` a partition of `parent` (ATTACH), or of nothing (DETACH). */
+  setPartitionOf(part: RelationInfo, parent: QName | undefined, isDefault?: boolean): void {
+    part.partitionOf = parent;
+    part.defaultPartition = parent && isDefault ? true : undefined;
+    if (parent) this.partitionParents.add(parent.name);
   }
 
   /** A copy holding only the relations with these names, their indexes, and every type. */
@@ -351,6 +372,7 @@ export class Catalog {
 
   /** The partitions of a partitioned table (direct ones). */
   partitionsOf(table: QName): RelationInfo[] {
+    if (!this.partitionParents.has(table.name)) return [];
     return this.allRelations().filter((r) => r.partitionOf && sameName(r.partitionOf, table));
   }
 

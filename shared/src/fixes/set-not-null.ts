@@ -9,7 +9,7 @@ import type { Fix } from '../rules/types';
 import { alterCommands } from '../rules/_helpers';
 import { afterTransaction } from './placement';
 import { slugOf } from './naming';
-import { commentsOf, eol, keywordCase, sectionStatements, tokensOf } from './text';
+import { commentsOf, eol, keywordCase, tokensOf } from './text';
 
 /** Name of the constraint that proves `col` NOT NULL (truncated to PostgreSQL's 63 bytes). */
 export function notNullConstraintName(table: QName, col: string): string {
@@ -48,7 +48,7 @@ export function setNotNullSafely(stmt: Statement, ctx: RuleContext): Fix[] {
   const { table, cmd } = cmds[0];
   const col: string = cmd.name;
   // A primary key added later in the file needs the column NOT NULL already (a NOT VALID constraint is not enough).
-  if (sectionStatements(ctx.statements, stmt).some((s) => s.index > stmt.index && s.node?.relation?.relname === table.name && JSON.stringify(s.node).includes('"CONSTR_PRIMARY"'))) return [];
+  if ((lastPrimaryKeyAdd(ctx.statements, stmt).get(table.name) ?? -1) > stmt.index) return [];
   const toks = tokensOf(stmt);
   const k = (w: string) => keywordCase(toks[0]?.text ?? 'ALTER', w);
   const nl = eol(ctx.text);
@@ -59,4 +59,27 @@ export function setNotNullSafely(stmt: Statement, ctx: RuleContext): Fix[] {
     : `Prove NOT NULL with a CHECK … NOT VALID, then VALIDATE, SET NOT NULL and drop the check in a separate transaction (PostgreSQL ${ctx.pgVersion})`;
   const fix = afterTransaction(stmt, ctx, edits, title, follow, slugOf(`not_null_${table.name}_${col}`), !pg18);
   return fix ? [fix] : [];
+}
+
+/**
+ * Per file and section: the last statement on each table (by name) that adds a PRIMARY KEY. Built
+ * once per file: asking every SET NOT NULL to scan the later statements was quadratic.
+ */
+const primaryKeyAdds = new WeakMap<readonly Statement[], Map<unknown, Map<string, number>>>();
+
+function lastPrimaryKeyAdd(all: readonly Statement[], stmt: Statement): Map<string, number> {
+  let bySection = primaryKeyAdds.get(all);
+  if (!bySection) {
+    bySection = new Map();
+    for (const s of all) {
+      if (s.error) continue;
+      let m = bySection.get(s.section);
+      if (!m) bySection.set(s.section, (m = new Map()));
+      const rel: string | undefined = s.node?.relation?.relname;
+      // Only table definitions and ALTER TABLE carry a PRIMARY KEY constraint node.
+      if (rel && (s.kind === 'AlterTableStmt' || s.kind === 'CreateStmt') && JSON.stringify(s.node).includes('"CONSTR_PRIMARY"')) m.set(rel, s.index);
+    }
+    primaryKeyAdds.set(all, bySection);
+  }
+  return bySection.get(stmt.section) ?? new Map();
 }
