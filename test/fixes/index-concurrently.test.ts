@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useDatabases } from '../helpers/databases';
+import { lint } from '../helpers/engine';
 import { applyUp, checkFix, folder, type FixCase } from '../helpers/fixes';
 
 const dbs = useDatabases();
@@ -155,4 +156,11 @@ test('a moved statement takes its comments along; sqlx files that must run witho
       '3_create_orders_status_idx.down.sql': 'DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;\n',
     },
   });
+});
+
+test('no CONCURRENTLY fix for an index statement inside a DO block (the block runs in a transaction)', async () => {
+  const sql = 'DO $$\nBEGIN\n  DROP INDEX IF EXISTS old_idx;\n  CREATE INDEX new_idx ON existing_table (a);\nEND\n$$;\n';
+  const found = (await lint(sql)).filter((f) => f.rule === 'require-concurrent-index-creation' || f.rule === 'require-concurrent-index-deletion');
+  assert.deepEqual(found.map((f) => f.rule).sort(), ['require-concurrent-index-creation', 'require-concurrent-index-deletion']);
+  for (const f of found) assert.deepEqual(f.fixes, [], `${f.rule} offers no fix inside DO`);
 });

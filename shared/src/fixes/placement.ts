@@ -42,6 +42,8 @@ export function rewriteSource(text: string, stmt: Statement, edits: readonly Tex
 }
 
 export function outsideTransaction(stmt: Statement, ctx: RuleContext, r: Relocation): Fix | undefined {
+  // A statement inside a DO block runs in the block's transaction: CONCURRENTLY can never work there.
+  if ('parent' in stmt) return undefined;
   const text = ctx.text;
   const nl = eol(text);
   const tx = ctx.tx;
