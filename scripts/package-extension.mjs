@@ -1,13 +1,14 @@
 // Packages the VS Code extension (client/):
 //   1. bundles client/src/extension.ts (+ vscode-languageclient) into client/dist/extension.js
 //   2. copies the bundled language server (dist/server.js + dist/libpg-query.wasm, from
-//      `npm run build`), the injection grammar and the config JSON schema into client/
+//      `npm run build`), PGlite (dist/pglite/, for the traced lock report), the injection grammar
+//      and the config JSON schema into client/
 //   3. runs `vsce package` in client/ and writes pgsafe-vscode-<version>.vsix at the repo root.
 // With --no-vsix it stops after step 2: client/ is then loadable as an extensionDevelopmentPath.
 // --no-typecheck skips `tsc -p client/tsconfig.json`; --server-dir <dir> takes the server from <dir>.
 // `npm run package` runs scripts/build.mjs first.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join, relative, resolve } from 'node:path';
 
@@ -60,6 +61,21 @@ const copy = (from, to) => {
 };
 copy(join(serverDir, 'server.js'), join(distDir, 'server.js'));
 copy(join(serverDir, 'libpg-query.wasm'), join(distDir, 'libpg-query.wasm'));
+// PGlite for "Show Lock Report (run on PGlite)": the server loads it at run time (never bundled),
+// from node_modules or from dist/pglite/. Only what an ES import of it and of its contrib
+// extensions needs: package.json, the ESM files, the WASM, the data file and the extension
+// archives (no source maps, no typings).
+const pgliteRoot = join(root, 'node_modules/@electric-sql/pglite');
+const copyPglite = (rel) => {
+  const from = join(pgliteRoot, rel);
+  if (statSync(from).isDirectory()) {
+    for (const e of readdirSync(from)) copyPglite(join(rel, e));
+  } else if (rel === 'package.json' || /\.(js|wasm|data|tar\.gz)$/.test(rel)) {
+    copy(from, join(distDir, 'pglite', rel));
+  }
+};
+copyPglite('package.json');
+copyPglite('dist');
 // The manifest points at ./syntaxes/… and ./schema/… inside the extension folder, for the
 // development host and the .vsix alike; the sources live at the repo root.
 copy(join(root, 'syntaxes/pgsafe-markers.injection.tmLanguage.json'), join(clientDir, 'syntaxes/pgsafe-markers.injection.tmLanguage.json'));

@@ -21,6 +21,8 @@ export interface ClientOptions {
   rootPath?: string;
   /** Answer workspace/configuration requests with this (section 'pgsafe'). */
   configuration?: () => unknown;
+  /** Run this server script instead of dist/server.js (e.g. the copy the packaged extension ships). */
+  server?: string;
 }
 
 export class LspClient {
@@ -34,7 +36,7 @@ export class LspClient {
   constructor(readonly proc: ChildProcessWithoutNullStreams, readonly conn: MessageConnection) {}
 
   static async start(opts: ClientOptions = {}): Promise<{ client: LspClient; init: any }> {
-    const proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe' });
+    const proc = spawn(process.execPath, [opts.server ?? SERVER, '--stdio'], { stdio: 'pipe' });
     const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     const client = new LspClient(proc, conn);
     proc.stderr.on('data', (d) => { client.stderr += d; });

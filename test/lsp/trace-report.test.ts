@@ -3,7 +3,8 @@
 // shows what the database did; the server keeps answering while it runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -67,6 +68,26 @@ test('lock report run on PGlite: an earlier migration that fails is named, and t
     await client.open(uri, '-- +goose Up\nCREATE TABLE t (id int);\n');
     const r: any = await client.request('workspace/executeCommand', { command: 'pgsafe.server.lockReport', arguments: [uri, { trace: true }] });
     assert.match(r.markdown, /did not all apply on PGlite, so this file was not traced: 00001_bad\.sql line 2: relation "missing" does not exist/);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('the packaged extension\'s server runs the traced report with the PGlite it ships (no node_modules in reach)', async () => {
+  const root = join(__dirname, '..', '..', '..');
+  // What the .vsix holds under dist/: built by the packaging script (without vsce), then copied
+  // outside the repository so that no node_modules folder is reachable from it.
+  execFileSync(process.execPath, [join(root, 'scripts/package-extension.mjs'), '--no-vsix', '--no-typecheck'], { cwd: root, stdio: 'pipe' });
+  const ext = mkdtempSync(join(tmpdir(), 'pgsafe-vsix-dist-'));
+  cpSync(join(root, 'client', 'dist'), ext, { recursive: true });
+  const dir = workspace({ 'db/00001_users.sql': FIRST, 'db/00002_change.sql': ON_DISK });
+  const uri = pathToFileURL(join(dir, 'db/00002_change.sql')).href;
+  const { client } = await LspClient.start({ rootPath: dir, server: join(ext, 'server.js') });
+  try {
+    await client.open(uri, ON_DISK);
+    const r: any = await client.request('workspace/executeCommand', { command: 'pgsafe.server.lockReport', arguments: [uri, { trace: true }] });
+    assert.equal(r.traced, true, r.markdown);
+    assert.match(r.markdown, /\| `public\.users` \| ACCESS EXCLUSIVE \| blocks all reads and writes \|/);
   } finally {
     await client.stop();
   }

@@ -3,6 +3,10 @@
 // end. Both have the {exec, query} shape of the test helpers and of rollback/roundtrip.ts.
 // The drivers are loaded at run time (not bundled): @electric-sql/pglite and pg.
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
 export interface VerifyDb {
   /** "PGlite (PostgreSQL 18.6)" / "PostgreSQL 15.18 at 127.0.0.1:5432". */
   name: string;
@@ -19,6 +23,21 @@ export class DatabaseError extends Error {}
 
 // Hidden from the bundler: the drivers are loaded from node_modules when verify runs.
 const load = new Function('m', 'return import(m)') as (m: string) => Promise<any>;
+
+/**
+ * PGlite, or a module of it (`/contrib/pg_trgm`): from node_modules, else from the copy the VS Code
+ * extension ships beside its bundled server (`pglite/`, written by scripts/package-extension.mjs),
+ * so the editor's "Show Lock Report (run on PGlite)" works from the installed .vsix.
+ */
+async function loadPglite(sub = ''): Promise<any> {
+  try {
+    return await load(`@electric-sql/pglite${sub}`);
+  } catch (e) {
+    const file = join(__dirname, 'pglite', 'dist', sub ? `${sub.slice(1)}.js` : 'index.js');
+    if (!existsSync(file)) throw e;
+    return load(pathToFileURL(file).href);
+  }
+}
 
 /** Contrib extensions PGlite ships, by the name CREATE EXTENSION uses. */
 const PGLITE_CONTRIB = new Set([
@@ -46,7 +65,7 @@ async function version(q: (s: string) => Promise<{ rows: any[] }>): Promise<{ ma
 export async function openPglite(extensions: readonly string[] = []): Promise<VerifyDb> {
   let mod: any;
   try {
-    mod = await load('@electric-sql/pglite');
+    mod = await loadPglite();
   } catch {
     throw new DatabaseError('pgsafe verify needs @electric-sql/pglite for its embedded database (npm install @electric-sql/pglite), or --database-url');
   }
@@ -55,7 +74,7 @@ export async function openPglite(extensions: readonly string[] = []): Promise<Ve
     if (!PGLITE_CONTRIB.has(name)) continue;
     const key = name.replace(/-/g, '_');
     try {
-      const m = await load(`@electric-sql/pglite/contrib/${key}`);
+      const m = await loadPglite(`/contrib/${key}`);
       if (m[key]) ext[key] = m[key];
     } catch {
       // not shipped by this PGlite version: CREATE EXTENSION will say so
