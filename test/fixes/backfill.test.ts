@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useDatabases } from '../helpers/databases';
-import { checkFix, folder, lintDir, type FixCase } from '../helpers/fixes';
+import { backfillBlock, checkFix, folder, lintDir, type FixCase } from '../helpers/fixes';
 
 const dbs = useDatabases();
 const check = (c: FixCase) => checkFix(dbs(), c);
@@ -13,28 +13,7 @@ const ORDERS = 'CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\nINS
 const TITLE = 'Add the column without the volatile default, SET DEFAULT for new rows, then backfill existing rows in committed batches outside the transaction';
 
 /** The backfill block as the fix writes it (upper-case keywords). */
-const backfill = (t: string, c: string, v: string, key: string, label: string) => `DO $backfill$
-DECLARE
-  done bigint := 0;
-  n bigint;
-BEGIN
-  -- 1000 rows per batch, each committed; rows other sessions hold locked are skipped and retried.
-  LOOP
-    UPDATE ${t} SET ${c} = ${v}
-    WHERE ${key} IN (SELECT ${key} FROM ${t} WHERE ${c} IS NULL LIMIT 1000 FOR UPDATE SKIP LOCKED);
-    GET DIAGNOSTICS n = ROW_COUNT;
-    done := done + n;
-    IF n = 0 THEN
-      EXIT WHEN NOT EXISTS (SELECT FROM ${t} WHERE ${c} IS NULL);
-      PERFORM pg_sleep(1); -- the rows left are locked by other sessions
-    ELSE
-      RAISE NOTICE 'backfill of ${label}: % rows', done;
-    END IF;
-    COMMIT;
-    PERFORM pg_sleep(0.1);
-  END LOOP;
-END
-$backfill$;`;
+const backfill = backfillBlock;
 
 async function nulls(sql: string): Promise<number> {
   return Number((await dbs()[0].query<{ n: string }>(sql)).rows[0].n);

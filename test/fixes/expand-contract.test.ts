@@ -5,34 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useDatabases } from '../helpers/databases';
-import { checkFix, folder, lintDir, type Db, type FixCase } from '../helpers/fixes';
+import { backfillBlock, checkFix, folder, lintDir, type Db, type FixCase } from '../helpers/fixes';
 
 const dbs = useDatabases();
 const check = (c: FixCase) => checkFix(dbs(), c);
 const one = async (db: Db, sql: string) => (await db.query(sql)).rows[0];
 
-const backfill = (t: string, c: string, v: string, pending: string, label: string) => `DO $backfill$
-DECLARE
-  done bigint := 0;
-  n bigint;
-BEGIN
-  -- 1000 rows per batch, each committed; rows other sessions hold locked are skipped and retried.
-  LOOP
-    UPDATE ${t} SET ${c} = ${v}
-    WHERE id IN (SELECT id FROM ${t} WHERE ${pending} LIMIT 1000 FOR UPDATE SKIP LOCKED);
-    GET DIAGNOSTICS n = ROW_COUNT;
-    done := done + n;
-    IF n = 0 THEN
-      EXIT WHEN NOT EXISTS (SELECT FROM ${t} WHERE ${pending});
-      PERFORM pg_sleep(1); -- the rows left are locked by other sessions
-    ELSE
-      RAISE NOTICE 'backfill of ${label}: % rows', done;
-    END IF;
-    COMMIT;
-    PERFORM pg_sleep(0.1);
-  END LOOP;
-END
-$backfill$;`;
+const backfill = (t: string, c: string, v: string, pending: string, label: string) => backfillBlock(t, c, v, 'id', label, pending);
 
 const USERS = "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nINSERT INTO users SELECT g, g || '@x' FROM generate_series(1, 1500) g;";
 

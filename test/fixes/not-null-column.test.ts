@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useDatabases } from '../helpers/databases';
-import { applyFix, applyUp, checkFix, folder, lintDir, type FixCase } from '../helpers/fixes';
+import { applyFix, applyUp, backfillBlock, checkFix, folder, lintDir, type FixCase } from '../helpers/fixes';
 import { isSafeFix } from '../../shared/src/fixes/apply';
 import { BACKFILL_VALUE_PLACEHOLDER } from '../../shared/src/fixes/not-null-column';
 
@@ -18,28 +18,7 @@ const TITLE = 'Add the column nullable, backfill existing rows in batches with a
 const block = (t: string, c: string, key: string, label: string, lower = false) => {
   const sql = `-- pgsafe: replace the TODO value below with the value existing rows get. Deploy code that writes ${c} on every insert first:
 -- rows inserted with NULL after the backfill would make the NOT NULL validation fail.
-DO $backfill$
-DECLARE
-  done bigint := 0;
-  n bigint;
-BEGIN
-  -- 1000 rows per batch, each committed; rows other sessions hold locked are skipped and retried.
-  LOOP
-    UPDATE ${t} SET ${c} = ${BACKFILL_VALUE_PLACEHOLDER}
-    WHERE ${key} IN (SELECT ${key} FROM ${t} WHERE ${c} IS NULL LIMIT 1000 FOR UPDATE SKIP LOCKED);
-    GET DIAGNOSTICS n = ROW_COUNT;
-    done := done + n;
-    IF n = 0 THEN
-      EXIT WHEN NOT EXISTS (SELECT FROM ${t} WHERE ${c} IS NULL);
-      PERFORM pg_sleep(1); -- the rows left are locked by other sessions
-    ELSE
-      RAISE NOTICE 'backfill of ${label}: % rows', done;
-    END IF;
-    COMMIT;
-    PERFORM pg_sleep(0.1);
-  END LOOP;
-END
-$backfill$;`;
+${backfillBlock(t, c, BACKFILL_VALUE_PLACEHOLDER, key, label)}`;
   if (!lower) return sql;
   // Keywords follow the user's case; comments, the placeholder and the label do not.
   return sql.split('\n').map((l) => (l.startsWith('--') || l.trim().startsWith('--') ? l : l.replace(/\b[A-Z][A-Z_]+\b/g, (w) => (['TODO'].includes(w) ? w : w.toLowerCase())))).join('\n')

@@ -151,3 +151,33 @@ export async function checkFix(dbs: Db | readonly (Db & { major?: number; name?:
   }
   if (c.midway) assert.equal(midwayRuns, applied, `the midway check ran before ${c.midway.before} on every database`);
 }
+
+/**
+ * The batched backfill block the fixes write (fixes/backfill.ts), as the golden text the fix tests
+ * expect: `SET column = value` in keyed batches over the rows `pending` selects (default: the
+ * column is NULL), upper-case keywords.
+ */
+export function backfillBlock(t: string, c: string, v: string, key: string, label: string, pending = `${c} IS NULL`): string {
+  return `DO $backfill$
+DECLARE
+  done bigint := 0;
+  n bigint;
+BEGIN
+  -- 1000 rows per batch, each committed; rows other sessions hold locked are skipped and retried.
+  LOOP
+    UPDATE ${t} SET ${c} = ${v}
+    WHERE ${key} IN (SELECT ${key} FROM ${t} WHERE ${pending} LIMIT 1000 FOR UPDATE SKIP LOCKED);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    done := done + n;
+    IF n = 0 THEN
+      EXIT WHEN NOT EXISTS (SELECT FROM ${t} WHERE ${pending});
+      PERFORM pg_sleep(1); -- the rows left are locked by other sessions
+    ELSE
+      RAISE NOTICE 'backfill of ${label}: % rows', done;
+    END IF;
+    COMMIT;
+    PERFORM pg_sleep(0.1);
+  END LOOP;
+END
+$backfill$;`;
+}

@@ -10,22 +10,10 @@ import { alterCommands } from '../rules/_helpers';
 import { columnConstraints } from '../rules/_columns';
 import { slugOf } from './naming';
 import { aloneAfterTransaction } from './placement';
-import { afterLine, eol, indentAt, keywordCase, tokensOf, type Tok } from './text';
+import { afterLine, eol, indentAt, keywordCase, subcommandEnd, tokensOf } from './text';
 import { commentBetween, relationText } from './unique-using-index';
 
 const BATCH = 1000;
-
-/** Last token of the ALTER TABLE subcommand that contains token `from`. */
-function subcommandEnd(toks: readonly Tok[], from: number): number {
-  let depth = 0;
-  for (let i = from; i < toks.length; i++) {
-    const t = toks[i].text;
-    if (t === '(') depth++;
-    else if (t === ')') depth--;
-    else if (depth === 0 && (t === ',' || t === ';')) return i - 1;
-  }
-  return toks.length - 1;
-}
 
 /** The key the backfill walks: the primary key when the replayed schema knows it, else ctid. */
 export function batchKey(ctx: RuleContext, table: QName): string {

@@ -8,19 +8,7 @@ import type { Fix, RuleReport, TextEdit } from '../rules/types';
 import { alterCommands } from '../rules/_helpers';
 import { afterTransaction } from './placement';
 import { slugOf } from './naming';
-import { keywordCase, tokensOf, type Tok } from './text';
-
-/** Index of the last token of the ALTER TABLE subcommand that starts at token `from`. */
-function subcommandEnd(toks: readonly Tok[], from: number): number {
-  let depth = 0;
-  for (let i = from; i < toks.length; i++) {
-    const t = toks[i].text;
-    if (t === '(') depth++;
-    else if (t === ')') depth--;
-    else if (depth === 0 && (t === ',' || t === ';')) return i - 1;
-  }
-  return toks.length - 1;
-}
+import { keywordCase, subcommandEnd, tokensOf } from './text';
 
 function columnRefs(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) for (const x of node) columnRefs(x, out);

@@ -48,6 +48,18 @@ export function commentsOf(stmt: Statement): readonly { start: number; end: numb
   return scan(stmt).comments;
 }
 
+/** Index of the last token of the ALTER TABLE subcommand that contains token `from` (before its `,` or `;`). */
+export function subcommandEnd(toks: readonly Tok[], from: number): number {
+  let depth = 0;
+  for (let i = from; i < toks.length; i++) {
+    const t = toks[i].text;
+    if (t === '(') depth++;
+    else if (t === ')') depth--;
+    else if (depth === 0 && (t === ',' || t === ';')) return i - 1;
+  }
+  return toks.length - 1;
+}
+
 /** First token with one of these keyword spellings, from index `from`. */
 export function findWord(toks: readonly Tok[], words: readonly string[], from = 0): number {
   for (let i = from; i < toks.length; i++) if (toks[i].word && words.includes(toks[i].word)) return i;
