@@ -31,8 +31,9 @@ const scanned = new WeakMap<Statement, Scanned>();
 function scan(stmt: Statement): Scanned {
   let s = scanned.get(stmt);
   if (s) return s;
-  s = { toks: [], comments: [] };
-  for (const t of lex(stmt.text, stmt.start) ?? []) (t.comment ? s.comments : s.toks).push(t);
+  const all = lex(stmt.text, stmt.start) ?? [];
+  // Most statements have no comment inside: keep the lexer's array as it is.
+  s = all.some((t) => t.comment) ? { toks: all.filter((t) => !t.comment), comments: all.filter((t) => t.comment) } : { toks: all, comments: [] };
   scanned.set(stmt, s);
   return s;
 }
