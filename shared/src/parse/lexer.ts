@@ -95,6 +95,9 @@ export function lex(text: string, base = 0): LexToken[] | undefined {
       for (let e = 0; end < n && is((e = text.charCodeAt(end)), IDENT_CONT); end++) if (e >= 128) ascii = false;
       const t = text.slice(i, end);
       word = ascii ? t.toUpperCase() : t.replace(/[a-z]+/g, (m) => m.toUpperCase());
+      out.push({ start: i + base, end: end + base, text: t, comment, word });
+      i = end;
+      continue;
     } else if (c < 128 && cls[c] & OP) end = operatorEnd(text, i);
     else if (c === 58 /* : */) end = d === 58 || d === 61 ? i + 2 : i + 1; // :: and :=
     else if (c === 46 /* . */) end = d === 46 ? i + 2 : i + 1; // ..
