@@ -85,7 +85,7 @@ const EDGE_CASES = [
   'ındex', 'ſchema', 'ÄÖÜ', 'straße',
   // non-ASCII and surrogate pairs before tokens, CRLF line ends
   "SELECT 'é', 1", "-- ünïcödé\nSELECT x", "/* 😀 */ SELECT '😀', \"😀\", 😀a", "SELECT '😀😀' || x", "INSERT INTO t VALUES ('日本語');\r\nSELECT 2",
-  "ALTER TABLE t\r\n  ADD COLUMN c int -- note\r\n  DEFAULT 0", 'SELECT $😀$ a $😀$',
+  "ALTER TABLE t\r\n  ADD COLUMN c int -- note\r\n  DEFAULT 0", 'SELECT $😀$ a $😀$', '\ufeffSELECT 1', 'SELECT 1 \u2028 x',
 ];
 
 // Text the scanner rejects: the lexer must return undefined too (never tokens for half a string).
