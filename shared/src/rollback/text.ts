@@ -2,26 +2,25 @@
 // rollback re-creates is printed from the migrations' own text: a clause is cut from its start
 // location to the end of its list item (scanner tokens, parenthesis depth), and an expression is
 // cut and then proved by re-parsing: the slice must parse to the same tree as the node.
-import { ByteMap } from '../parse/offsets';
-import { parseSql, scanSql } from '../parse/pgquery';
+import { lex } from '../parse/lexer';
+import { parseSql } from '../parse/pgquery';
 import type { Statement } from '../parse/statement';
 import { quoteIdent, type QName } from '../ast/names';
 
 export interface Tok {
   start: number; // UTF-16 offset in the scanned text
   end: number;
-  name: string;
   text: string;
 }
 
-/** Tokens of `text` with UTF-16 offsets (comments dropped). */
+/**
+ * Tokens of `text` with UTF-16 offsets (comments dropped); none when the text does not scan
+ * (exprText tries cuts that may end inside a string). The fix lexer gives libpg-query's scanner
+ * tokens (test/unit/lexer.test.ts) without its per-token JSON and byte offsets.
+ */
 export function tokens(text: string): Tok[] {
-  const raw = scanSql(text);
-  if (!raw) return [];
-  const map = new ByteMap(text);
-  return raw
-    .filter((t) => t.name !== 'SQL_COMMENT' && t.name !== 'C_COMMENT')
-    .map((t) => ({ start: map.toIndex(t.start), end: map.toIndex(t.end), name: t.name, text: text.slice(map.toIndex(t.start), map.toIndex(t.end)) }));
+  const all = lex(text);
+  return all ? all.filter((t) => !t.comment) : [];
 }
 
 /** A statement's text (without its `;`) and the offset of a parser location within it. */
