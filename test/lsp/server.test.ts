@@ -208,6 +208,33 @@ test('workspace: earlier migrations give context, and editing one re-checks the 
   }
 });
 
+test('workspace: typing a framework marker into a plain folder\'s file re-detects the folder without a restart', async () => {
+  const dir = workspace({ 'm/0001_a.sql': 'CREATE TABLE t (a int);\n', 'm/0002_b.sql': 'ALTER TABLE t ADD COLUMN b int;\n' });
+  const first = uriOf(dir, 'm/0001_a.sql');
+  const second = uriOf(dir, 'm/0002_b.sql');
+  const { client } = await LspClient.start({ rootPath: dir });
+  try {
+    await client.open(first, 'CREATE TABLE t (a int);\n');
+    await client.open(second, 'ALTER TABLE t ADD COLUMN b int;\n');
+    await client.diagnostics(second, 1);
+    assert.equal((await client.request('pgsafe/context', { uri: second })).framework, 'plain');
+    const n = client.notifications.filter((x) => x.method === 'pgsafe/contextChanged').length;
+    // Typed one edit at a time: the marker is complete only with the last character.
+    await client.change(first, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '-- +goose U' }]);
+    await client.change(first, 3, [{ range: { start: { line: 0, character: 11 }, end: { line: 0, character: 11 } }, text: 'p\n' }]);
+    await client.diagnostics(first, 3);
+    await client.until(() => client.notifications.filter((x) => x.method === 'pgsafe/contextChanged').length > n, 'a context change for the status bar');
+    assert.equal((await client.request('pgsafe/context', { uri: second })).framework, 'goose', 'the other file of the folder follows');
+    assert.equal((await client.request('pgsafe/context', { uri: first })).framework, 'goose');
+    // Removing the marker again goes back to plain.
+    await client.change(first, 4, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }]);
+    await client.diagnostics(first, 4);
+    assert.equal((await client.request('pgsafe/context', { uri: second })).framework, 'plain');
+  } finally {
+    await client.stop();
+  }
+});
+
 test('configuration: settings and pgsafe.config.json apply live, and the config file wins', async () => {
   const text = 'CREATE INDEX i ON t (a);\nALTER TABLE t DROP COLUMN b;\n';
   const dir = workspace({ 'm/0001_x.sql': text });

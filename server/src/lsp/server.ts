@@ -235,9 +235,10 @@ export function startServer(connection: Connection): void {
     if (!doc) return;
     const before = workspace.generation;
     doc.update(p.contentChanges, p.textDocument.version ?? doc.version + 1);
-    workspace.changed(doc);
+    const redetected = workspace.changed(doc);
     schedule(doc.uri);
     if (workspace.generation !== before) refreshOthers(doc.uri);
+    if (redetected) connection.sendNotification('pgsafe/contextChanged');
   }));
 
   function refreshOthers(except: string): void {

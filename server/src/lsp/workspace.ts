@@ -34,6 +34,10 @@ class DiskCache implements ProjectFs {
     if (!this.texts.has(p)) this.texts.set(p, nodeFs.readText(p));
     return this.texts.get(p);
   }
+  /** The text last read, without reading the disk (undefined when never read). */
+  cachedText(p: string): string | undefined {
+    return this.texts.get(p);
+  }
   forget(p: string) {
     this.texts.delete(p);
   }
@@ -117,13 +121,19 @@ export class Workspace {
     }
   }
 
-  changed(doc: LspDocument): void {
+  /** The document's text changed; returns true when its folder's framework must be detected again. */
+  changed(doc: LspDocument): boolean {
     const path = uriToPath(doc.uri);
-    if (!path) return;
+    if (!path) return false;
+    const before = this.openTexts.get(path);
     this.openTexts.set(path, doc.text);
-    this.project.fileChanged(path);
+    if (this.project.textChanged(path, before, doc.text)) {
+      this.generation++;
+      return true;
+    }
     // Later files of the same set see a different schema now.
     if (this.project.dependents(path).length > 1) this.generation++;
+    return false;
   }
 
   close(uri: string): void {
@@ -143,12 +153,13 @@ export class Workspace {
 
   /** A watched file changed on disk. */
   diskChanged(path: string, kind: 'created' | 'changed' | 'deleted'): void {
+    const before = this.disk.cachedText(path);
     this.disk.forget(path);
     if (path.endsWith('pgsafe.config.json')) {
       this.invalidateAll();
       return;
     }
-    if (kind === 'changed' && path.endsWith('.sql')) this.project.fileChanged(path);
+    if (kind === 'changed' && path.endsWith('.sql')) this.project.textChanged(path, before, this.disk.readText(path));
     else this.project.structureChanged(path);
     this.generation++;
   }

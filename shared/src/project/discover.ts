@@ -37,20 +37,26 @@ const GRAPHILE = /^--!\s*(Previous|Hash|Message|no-transaction)\b/;
 const ATLAS = /^--\s*atlas:(txmode|delimiter|checkpoint|nolint)\b/;
 const FLYWAY = /^(V\d+(?:[._]\d+)*|U\d+(?:[._]\d+)*|R|B\d+(?:[._]\d+)*)__.+\.sql$/;
 
+/**
+ * The framework one file's own text points at (its first line or its in-file markers), if any.
+ * The folder's framework is the one most files point at, so an edit that changes a file's hint
+ * (typing `-- +goose Up` into a plain folder's file) must re-detect the folder.
+ */
+export function frameworkHint(text: string): DetectedFramework | undefined {
+  const firstLine = text.slice(0, 400).split('\n', 1)[0];
+  if (LIQUIBASE.test(firstLine)) return 'liquibase';
+  if (GRAPHILE.test(firstLine)) return 'graphile-migrate';
+  if (ATLAS.test(firstLine)) return 'atlas';
+  return layoutSections(text).framework ?? (DRIZZLE.test(text) ? 'drizzle' : undefined);
+}
+
 /** Framework of a set of files under `root`, and the evidence. */
 export function detectFramework(root: string, files: readonly string[], fs: ProjectFs): { framework: DetectedFramework; evidence: string } {
   if (fs.exists(join(root, 'sqitch.plan'))) return { framework: 'sqitch', evidence: 'sqitch.plan in the folder' };
   const counts = new Map<DetectedFramework, number>();
   for (const f of files) {
     const text = fs.readText(f);
-    if (text === undefined) continue;
-    const head = text.slice(0, 400);
-    const firstLine = head.split('\n', 1)[0];
-    let hit: DetectedFramework | undefined;
-    if (LIQUIBASE.test(firstLine)) hit = 'liquibase';
-    else if (GRAPHILE.test(firstLine)) hit = 'graphile-migrate';
-    else if (ATLAS.test(firstLine)) hit = 'atlas';
-    else hit = layoutSections(text).framework ?? (DRIZZLE.test(text) ? 'drizzle' : undefined);
+    const hit = text === undefined ? undefined : frameworkHint(text);
     if (hit) counts.set(hit, (counts.get(hit) ?? 0) + 1);
   }
   const best = [...counts].sort((a, b) => b[1] - a[1])[0];

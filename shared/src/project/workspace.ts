@@ -5,7 +5,7 @@ import type { LintMemo } from '../lint-memo';
 import type { PgsafeConfig } from '../config/types';
 import type { ParseCache } from '../parse/split';
 import { join } from 'node:path';
-import { loadSet, setRootOf } from './discover';
+import { frameworkHint, loadSet, setRootOf } from './discover';
 import type { ProjectFs } from './fs';
 import { IncrementalSet, lintSet } from './lint';
 import { transactionPlan } from './transactions';
@@ -87,6 +87,30 @@ export class ProjectIndex {
       evidence: config.framework !== 'auto' ? 'set in the configuration' : set?.evidence ?? 'not part of a migrations folder pgsafe recognises',
       transaction: plan.reason,
     };
+  }
+
+  /**
+   * The file's text changed from `before` to `after` (editor or disk). When the framework its text
+   * points at changed too (a goose marker typed into a plain folder's file), the folder's framework
+   * is detected again: returns true. Otherwise it is `fileChanged`.
+   */
+  textChanged(path: string, before: string | undefined, after: string | undefined): boolean {
+    if (before !== undefined && after !== undefined && this.hintOf(path, before) !== this.hintOf(path, after)) {
+      this.structureChanged(path);
+      return true;
+    }
+    this.fileChanged(path);
+    return false;
+  }
+
+  /** The last text's hint per file: one hint computation per edit, not two. */
+  private hints = new Map<string, { text: string; hint: DetectedFramework | undefined }>();
+  private hintOf(path: string, text: string): DetectedFramework | undefined {
+    const known = this.hints.get(path);
+    if (known?.text === text) return known.hint;
+    const hint = frameworkHint(text);
+    this.hints.set(path, { text, hint });
+    return hint;
   }
 
   /** The file's text changed (editor or disk): it and the files after it are linted again on demand. */
