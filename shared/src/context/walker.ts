@@ -119,7 +119,9 @@ export class MigrationWalker {
       this.sessionScope = this.freshTx('none', this.scope.reason);
       this.tx = this.sessionScope;
     }
-    if (stmt.block !== undefined && this.tx.source === 'none' && this.opts.statements.filter((s) => s.block === stmt.block).length > 1) {
+    // A block's statements are consecutive: it has more than one when a neighbour shares it.
+    const all = this.opts.statements;
+    if (stmt.block !== undefined && this.tx.source === 'none' && (all[stmt.index - 1]?.block === stmt.block || all[stmt.index + 1]?.block === stmt.block)) {
       const fw = this.opts.framework ?? stmt.section.framework ?? 'goose';
       this.tx = { ...this.openTx('implicit', `${fw} sends a StatementBegin/StatementEnd block as one query, which PostgreSQL runs as one implicit transaction`), block: stmt.block, optOut: 'its own StatementBegin/StatementEnd block (or no block), in a migration without a transaction' };
     }

@@ -6,6 +6,7 @@ import type { Statement } from '../parse/statement';
 import type { Fix, TextEdit } from '../rules/types';
 import { nonTransactionalForm } from '../rules/concurrently-in-transaction';
 import { afterLine, eol, indentAt, lineStart } from './text';
+import { laterInSection } from '../rules/_flow';
 
 export function lockTimeoutFix(stmt: Statement, ctx: RuleContext): Fix[] {
   if ('parent' in stmt) return []; // inside a DO block: the SET belongs before the DO
@@ -19,7 +20,7 @@ export function lockTimeoutFix(stmt: Statement, ctx: RuleContext): Fix[] {
   const edits: TextEdit[] = [onOwnLine ? { start: at, end: at, newText: `${indent}${set}${nl}` } : { start: stmt.start, end: stmt.start, newText: `${set}${nl}` }];
   if (!ctx.tx.inTransaction) {
     // Around each later CONCURRENTLY statement: RESET before it, SET again after it when more follow.
-    const later = ctx.statements.filter((s) => s.index > stmt.index && s.section === stmt.section && !s.error);
+    const later = laterInSection(ctx.statements, stmt).filter((s) => !s.error);
     later.forEach((s, i) => {
       if (!nonTransactionalForm(s)) return;
       const prev = later[i - 1];

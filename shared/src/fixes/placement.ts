@@ -8,7 +8,7 @@ import type { MigrationInfo, RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix, TextEdit } from '../rules/types';
 import { nonTransactionalForm } from '../rules/concurrently-in-transaction';
-import { endsTransaction } from '../rules/_flow';
+import { endsTransaction, nextInSection } from '../rules/_flow';
 import { newMigration, newMigrationFiles } from './naming';
 import { afterLine, eol, indentAt, lineStart, removalRange, sectionStatements } from './text';
 import { transactionPlan } from '../project/transactions';
@@ -57,7 +57,7 @@ export function outsideTransaction(stmt: Statement, ctx: RuleContext, r: Relocat
 
   // Splitting the file's BEGIN … COMMIT helps only when the runner sends statements one by one.
   if (tx.source === 'begin' && tx.begin && sentStatementByStatement(ctx)) {
-    const commit = ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
+    const commit = nextInSection(ctx.statements, stmt, endsTransaction);
     const edits: TextEdit[] = [...r.rewrite];
     if (tx.earlier.length === 0) edits.push({ ...removalRange(text, tx.begin), newText: '' });
     else edits.push({ start: lineStart(text, stmt.start), end: lineStart(text, stmt.start), newText: `COMMIT;${nl}` });
@@ -127,7 +127,7 @@ export function afterTransaction(stmt: Statement, ctx: RuleContext, edits: TextE
     return { title, edits: [...edits, insertAfter(stmt)], preferred: true };
   }
   if (tx.source === 'begin') {
-    const commit = ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
+    const commit = nextInSection(ctx.statements, stmt, endsTransaction);
     if (commit && /^\s*(COMMIT|END)\b/i.test(commit.text)) return { title: `${title} (after the file's COMMIT)`, edits: [...edits, insertAfter(commit)], preferred: true };
   }
   // Later migrations were written for the state this migration leaves: the follow-up cannot run after them.

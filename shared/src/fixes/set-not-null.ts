@@ -77,9 +77,18 @@ function lastPrimaryKeyAdd(all: readonly Statement[], stmt: Statement): Map<stri
       if (!m) bySection.set(s.section, (m = new Map()));
       const rel: string | undefined = s.node?.relation?.relname;
       // Only table definitions and ALTER TABLE carry a PRIMARY KEY constraint node.
-      if (rel && (s.kind === 'AlterTableStmt' || s.kind === 'CreateStmt') && JSON.stringify(s.node).includes('"CONSTR_PRIMARY"')) m.set(rel, s.index);
+      if (rel && addsPrimaryKey(s)) m.set(rel, s.index);
     }
     primaryKeyAdds.set(all, bySection);
   }
   return bySection.get(stmt.section) ?? new Map();
+}
+
+/** A CREATE TABLE or ALTER TABLE that defines a PRIMARY KEY (on a column or as a table constraint). */
+function addsPrimaryKey(s: Statement): boolean {
+  const isPk = (c: any) => c?.Constraint?.contype === 'CONSTR_PRIMARY';
+  const columnPk = (def: any) => !!def?.ColumnDef?.constraints?.some(isPk);
+  if (s.kind === 'CreateStmt') return !!s.node?.tableElts?.some((e: any) => isPk(e) || columnPk(e));
+  if (s.kind === 'AlterTableStmt') return !!s.node?.cmds?.some((c: any) => isPk(c.AlterTableCmd?.def) || columnPk(c.AlterTableCmd?.def));
+  return false;
 }

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import type { MigrationInfo, RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix, TextEdit } from '../rules/types';
-import { endsTransaction } from '../rules/_flow';
+import { endsTransaction, nextInSection } from '../rules/_flow';
 import { newMigration, newMigrationFiles, slugOf } from './naming';
 import { ONE_QUERY_MIGRATION, STATEMENT_MIGRATION, sentStatementByStatement } from './placement';
 import { afterLine, eol } from './text';
@@ -63,7 +63,7 @@ export function stepsAfterTransaction(stmt: Statement, ctx: RuleContext, edits: 
   const at = (offset: number): TextEdit => ({ start: offset, end: offset, newText: `${offset === text.length && !text.endsWith('\n') ? nl : ''}${withNl(inFile(stmt.section.framework, covered))}${nl}` });
   if (!tx.inTransaction && byStatement) return { title, edits: [...edits, at(insertAt)], preferred: true };
   if (tx.inTransaction && tx.source === 'begin' && byStatement) {
-    const commit = ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
+    const commit = nextInSection(ctx.statements, stmt, endsTransaction);
     if (commit && /^\s*(COMMIT|END)\b/i.test(commit.text)) return { title: `${title} (after the file's COMMIT)`, edits: [...edits, at(afterLine(text, commit.terminator ?? commit.end))], preferred: true };
     return undefined;
   }

@@ -80,6 +80,23 @@ export function endsTransaction(stmt: Statement): boolean {
   return (k === 'TRANS_STMT_COMMIT' || k === 'TRANS_STMT_ROLLBACK') && !stmt.node?.chain;
 }
 
+/**
+ * The first statement after `stmt` in its section that satisfies `pred`. A section's statements are
+ * one run of the file's, so the search starts after `stmt` and stops at the section's end instead of
+ * scanning the whole file for every statement (quadratic on large files).
+ */
+export function nextInSection(all: readonly Statement[], stmt: Statement, pred: (s: Statement) => boolean): Statement | undefined {
+  for (let i = stmt.index + 1; i < all.length && all[i].section === stmt.section; i++) if (pred(all[i])) return all[i];
+  return undefined;
+}
+
+/** The statements after `stmt` in its section (see nextInSection). */
+export function laterInSection(all: readonly Statement[], stmt: Statement): Statement[] {
+  let end = stmt.index + 1;
+  while (end < all.length && all[end].section === stmt.section) end++;
+  return all.slice(stmt.index + 1, end);
+}
+
 export function isEmbedded(stmt: Statement): boolean {
   return 'parent' in stmt;
 }

@@ -1,12 +1,12 @@
 import { defineRule, docsUrl } from './types';
 import { related } from './_helpers';
-import { endsTransaction, isBegin, isEmbedded, leadingWords, transactionKind } from './_flow';
+import { endsTransaction, isBegin, isEmbedded, leadingWords, nextInSection, transactionKind } from './_flow';
 import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 
 /** The next COMMIT/ROLLBACK in the same section after `stmt`. */
 function nextEnd(stmt: Statement, ctx: RuleContext): Statement | undefined {
-  return ctx.statements.find((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
+  return nextInSection(ctx.statements, stmt, endsTransaction);
 }
 
 /** The walker's reason, without its own parentheses (it is quoted inside parentheses here). */

@@ -1,5 +1,5 @@
 import { defineRule, docsUrl } from './types';
-import { endsTransaction, isBegin, isEmbedded, leadingWords } from './_flow';
+import { endsTransaction, isBegin, isEmbedded, leadingWords, nextInSection } from './_flow';
 
 export default defineRule({
   meta: {
@@ -15,7 +15,7 @@ export default defineRule({
   lookAhead: (later) => later.kind === 'TransactionStmt',
   check(stmt, ctx) {
     if (!isBegin(stmt) || isEmbedded(stmt) || (ctx.tx.inTransaction && ctx.tx.source !== 'implicit')) return undefined; // nested BEGINs: nested-transaction
-    const closed = ctx.statements.some((s) => s.index > stmt.index && s.section === stmt.section && endsTransaction(s));
+    const closed = nextInSection(ctx.statements, stmt, endsTransaction) !== undefined;
     if (closed) return undefined;
     const word = leadingWords(stmt);
     return {
