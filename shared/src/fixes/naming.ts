@@ -25,43 +25,71 @@ function nextVersion(versions: readonly string[]): string | undefined {
   return TIMESTAMP.test(max) ? next : next.padStart(max.length, '0');
 }
 
+/** Per migration set: its files' names and folder, and the next version per naming pattern. */
+interface SetNames {
+  names: string[];
+  dir: string;
+  next: Map<RegExp, string | undefined>;
+}
+const setNames = new WeakMap<MigrationInfo, SetNames>();
+
+/**
+ * The folder's names, computed once per migration set: a file with thousands of findings asks for
+ * the next migration once per fix, and each answer would otherwise walk every file of the set.
+ */
+function namesOf(m: MigrationInfo): SetNames {
+  let n = setNames.get(m);
+  if (!n) setNames.set(m, (n = { names: m.files.map((f) => basename(f.path)), dir: m.files.length ? dirname(m.files[0].path) : m.root, next: new Map() }));
+  return n;
+}
+
+/** The version after every file name's `pattern` version (its first group). */
+function versionAfter(set: SetNames, pattern: RegExp): string | undefined {
+  if (!set.next.has(pattern)) set.next.set(pattern, nextVersion(set.names.map((n) => pattern.exec(n)?.[1] ?? '')));
+  return set.next.get(pattern);
+}
+
+const NUMBER_UNDERSCORE = /^(\d+)_/;
+const FLYWAY_MAJOR = /^V(\d+)/;
+const PLAIN_NUMBER = /^(\d+)(?:[_-]|\.sql$)/;
+const SQL_MIGRATE_NUMBER = /^(\d+)[_-]/;
+
 /** A new migration after all existing ones, for the frameworks whose file names pgsafe can continue. */
 export function newMigration(m: MigrationInfo, slug: string): NewMigration | undefined {
-  const names = m.files.map((f) => basename(f.path));
-  const dir = m.files.length ? dirname(m.files[0].path) : m.root;
+  const set = namesOf(m);
+  const { names, dir } = set;
   switch (m.framework) {
     case 'golang-migrate':
     case 'sqlx':
     case 'node-pg-migrate': {
-      const v = nextVersion(names.map((n) => /^(\d+)_/.exec(n)?.[1] ?? ''));
+      const v = versionAfter(set, NUMBER_UNDERSCORE);
       if (!v) return undefined;
       return { up: join(dir, `${v}_${slug}.up.sql`), down: join(dir, `${v}_${slug}.down.sql`), noTxHeader: m.framework === 'sqlx' ? '-- no-transaction\n' : undefined };
     }
     case 'flyway': {
-      const majors = names.map((n) => /^V(\d+)/.exec(n)?.[1] ?? '');
-      const v = nextVersion(majors);
+      const v = versionAfter(set, FLYWAY_MAJOR);
       if (!v) return undefined;
       return { up: join(dir, `V${v}__${slug}.sql`) };
     }
     case 'plain': {
-      const v = nextVersion(names.map((n) => /^(\d+)(?:[_-]|\.sql$)/.exec(n)?.[1] ?? ''));
+      const v = versionAfter(set, PLAIN_NUMBER);
       if (!v) return undefined;
       // Folders of bare version numbers (000006.sql) get one more; named ones keep a name.
       const bare = names.length > 0 && names.every((n) => /^\d+\.sql$/.test(n));
       return { up: join(dir, bare ? `${v}.sql` : `${v}_${slug}.sql`) };
     }
     case 'goose': {
-      const v = nextVersion(names.map((n) => /^(\d+)_/.exec(n)?.[1] ?? ''));
+      const v = versionAfter(set, NUMBER_UNDERSCORE);
       if (!v) return undefined;
       return { up: join(dir, `${v}_${slug}.sql`), markers: { up: '-- +goose Up', down: '-- +goose Down', upNoTransaction: '-- +goose NO TRANSACTION\n-- +goose Up' } };
     }
     case 'dbmate': {
-      const v = nextVersion(names.map((n) => /^(\d+)_/.exec(n)?.[1] ?? ''));
+      const v = versionAfter(set, NUMBER_UNDERSCORE);
       if (!v) return undefined;
       return { up: join(dir, `${v}_${slug}.sql`), markers: { up: '-- migrate:up', down: '-- migrate:down', upNoTransaction: '-- migrate:up transaction:false' } };
     }
     case 'sql-migrate': {
-      const v = nextVersion(names.map((n) => /^(\d+)[_-]/.exec(n)?.[1] ?? ''));
+      const v = versionAfter(set, SQL_MIGRATE_NUMBER);
       if (!v) return undefined;
       return { up: join(dir, `${v}_${slug}.sql`), markers: { up: '-- +migrate Up', down: '-- +migrate Down', upNoTransaction: '-- +migrate Up notransaction' } };
     }
