@@ -4,7 +4,7 @@ export { ensureParser, PARSER_PG_MAJOR } from './parse/pgquery';
 export { ConfigError, findConfigFile, loadConfigFile, validateConfig, CONFIG_FILE } from './config/load';
 export { defaultConfig, DEFAULT_PG, MIN_PG, MAX_PG, FRAMEWORKS, type PgsafeConfig } from './config/types';
 export { positionFindings, totals, type FileReport, type PositionedFinding } from './format/report';
-export { formatJson } from './format/json';
+export { formatJson, formatJsonPieces } from './format/json';
 export { formatSarif } from './format/sarif';
 export { formatGithub } from './format/github';
 export { formatGitlab } from './format/gitlab';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import {
   ConfigError, ENGINE_DIAGNOSTICS, MIN_PG, MAX_PG, allRuleMetas, ensureParser, findConfigFile, formatGithub, formatGitlab,
-  formatJson, formatSarif, formatText, knownRuleIds, lintTextSync, loadConfigFile, positionFindings, ruleMeta, totals,
+  formatJsonPieces, formatSarif, formatText, knownRuleIds, lintTextSync, loadConfigFile, positionFindings, ruleMeta, totals,
   defaultConfig, CONFIG_FILE, cachedFs, explainSets, lintSet, loadSet, nodeFs, orderSets, overlayFs, setsFor, Catalog,
   chooseFixes, applyTextEdits, type FixMode, type ProjectFs,
   type FileReport, type MigrationSet, type PgsafeConfig,
@@ -202,13 +202,13 @@ async function fixFiles(args: CheckArgs, lint: () => Promise<FileReport[]>, cwd:
 
 async function report(args: CheckArgs, ordered: FileReport[]): Promise<number> {
   const metas = allRuleMetas();
-  const output =
-    args.format === 'json' ? formatJson(ordered)
-      : args.format === 'sarif' ? formatSarif(ordered, metas, version())
-        : args.format === 'github' ? formatGithub(ordered)
-          : args.format === 'gitlab' ? formatGitlab(ordered)
-            : formatText(ordered, { color: args.color });
-  await new Promise<void>((res) => process.stdout.write(output, () => res()));
+  const pieces =
+    args.format === 'json' ? formatJsonPieces(ordered)
+      : args.format === 'sarif' ? [formatSarif(ordered, metas, version())]
+        : args.format === 'github' ? [formatGithub(ordered)]
+          : args.format === 'gitlab' ? [formatGitlab(ordered)]
+            : [formatText(ordered, { color: args.color })];
+  for (const piece of pieces) await new Promise<void>((res) => process.stdout.write(piece, () => res()));
   const t = totals(ordered);
   if (t.errors > 0) return 1;
   if (args.maxWarnings !== undefined && t.warnings > args.maxWarnings) {
