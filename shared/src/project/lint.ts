@@ -161,7 +161,7 @@ export class IncrementalSet {
     const i = this.indexOf(path);
     if (i === -1) return undefined;
     this.replayTo(i);
-    return this.snapshots[i]!.clone();
+    return this.snapshots[i]!.fork();
   }
 
   private indexOf(path: string): number {
@@ -195,7 +195,7 @@ export class IncrementalSet {
   /** Lint files[i] on a copy of the catalog before it; returns the catalog after it. */
   private lintAt(i: number): Catalog {
     const file = this.set.files[i];
-    const catalog = this.snapshots[i]!.clone();
+    const catalog = this.snapshots[i]!.fork();
     const cached = this.results.get(file.path);
     // Down, verify and ignored files do not change the schema: nothing to replay.
     if (cached && file.role !== 'up' && file.role !== 'repeatable') return catalog;
