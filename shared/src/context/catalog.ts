@@ -164,31 +164,17 @@ export class Catalog {
     const rel = new Map<RelationInfo, RelationInfo>();
     const copyRel = (r: RelationInfo): RelationInfo => {
       let c = rel.get(r);
-      if (!c) {
-        const columns = new Map<string, ColumnInfo>();
-        for (const [k, col] of r.columns) columns.set(k, { ...col });
-        const constraints = new Map<string, ConstraintInfo>();
-        for (const [k, con] of r.constraints) {
-          const k2 = { ...con };
-          if (con.columns) k2.columns = con.columns.slice();
-          if (con.refColumns) k2.refColumns = con.refColumns.slice();
-          constraints.set(k, k2);
-        }
-        c = { ...r, columns, constraints };
-        if (r.triggers) c.triggers = new Set(r.triggers);
-        if (r.reads) c.reads = r.reads.map((x) => ({ relation: x.relation, columns: new Set(x.columns) }));
-        rel.set(r, c);
-      }
+      if (!c) rel.set(r, (c = copyRelation(r)));
       return c;
     };
     const relations = new Map<string, RelationInfo[]>();
     for (const [k, list] of from.relations) relations.set(k, list.map(copyRel));
     const indexes = new Map<string, IndexInfo[]>();
-    for (const [k, list] of from.indexes) indexes.set(k, list.map((i) => (i.columns ? { ...i, columns: i.columns.slice() } : { ...i })));
+    for (const [k, list] of from.indexes) indexes.set(k, list.map(copyIndex));
     const indexesOfTable = new Map<string, Set<string>>();
     for (const [k, set] of from.indexesOfTable) indexesOfTable.set(k, new Set(set));
     const types = new Map<string, TypeInfo[]>();
-    for (const [k, list] of from.types) types.set(k, list.map((t) => (t.enumValues ? { ...t, enumValues: t.enumValues.slice() } : { ...t })));
+    for (const [k, list] of from.types) types.set(k, list.map(copyType));
     const dependents = new Map<string, Set<RelationInfo>>();
     for (const [k, set] of from.dependents) {
       const copy = new Set<RelationInfo>();
@@ -243,13 +229,16 @@ export class Catalog {
     if (parent) this.partitionParents.add(parent.name);
   }
 
-  /** A copy holding only the relations with these names, their indexes, and every type. */
+  /**
+   * A copy holding only the relations with these names, their indexes, and every type; copied
+   * like `fork` (parse trees shared): the down check asks for two per migration with a down.
+   */
   subset(names: ReadonlySet<string>): Catalog {
     const c = new Catalog();
-    for (const r of this.allRelations()) if (names.has(r.name.name)) c.addRelation(structuredClone(r));
-    for (const i of this.allIndexes()) if (names.has(i.table.name)) c.addIndex(structuredClone(i));
-    for (const t of this.allTypes()) c.addType(structuredClone(t));
-    for (const d of [...this.domains.values()].flat()) c.addDomain(structuredClone(d));
+    for (const r of this.allRelations()) if (names.has(r.name.name)) c.addRelation(copyRelation(r));
+    for (const i of this.allIndexes()) if (names.has(i.table.name)) c.addIndex(copyIndex(i));
+    for (const t of this.allTypes()) c.addType(copyType(t));
+    for (const d of [...this.domains.values()].flat()) c.addDomain({ ...d });
     for (const sc of this.schemas) c.schemas.add(sc);
     return c;
   }
@@ -456,4 +445,33 @@ export class Catalog {
     const r = this.relation(table);
     return r?.constraints.get(name);
   }
+}
+
+/**
+ * Copies of the model's records for `fork` and `subset`: what the replay changes in place (column
+ * and constraint maps and records, column lists, triggers, enum values) is copied; parse trees,
+ * names and type references are shared, since the replay only ever replaces them.
+ */
+function copyRelation(r: RelationInfo): RelationInfo {
+  const columns = new Map<string, ColumnInfo>();
+  for (const [k, col] of r.columns) columns.set(k, { ...col });
+  const constraints = new Map<string, ConstraintInfo>();
+  for (const [k, con] of r.constraints) {
+    const k2 = { ...con };
+    if (con.columns) k2.columns = con.columns.slice();
+    if (con.refColumns) k2.refColumns = con.refColumns.slice();
+    constraints.set(k, k2);
+  }
+  const c: RelationInfo = { ...r, columns, constraints };
+  if (r.triggers) c.triggers = new Set(r.triggers);
+  if (r.reads) c.reads = r.reads.map((x) => ({ relation: x.relation, columns: new Set(x.columns) }));
+  return c;
+}
+
+function copyIndex(i: IndexInfo): IndexInfo {
+  return i.columns ? { ...i, columns: i.columns.slice() } : { ...i };
+}
+
+function copyType(t: TypeInfo): TypeInfo {
+  return t.enumValues ? { ...t, enumValues: t.enumValues.slice() } : { ...t };
 }
