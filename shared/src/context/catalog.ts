@@ -235,9 +235,10 @@ export class Catalog {
    */
   subset(names: ReadonlySet<string>): Catalog {
     const c = new Catalog();
-    for (const r of this.allRelations()) if (names.has(r.name.name)) c.addRelation(copyRelation(r));
-    for (const i of this.allIndexes()) if (names.has(i.table.name)) c.addIndex(copyIndex(i));
-    for (const t of this.allTypes()) c.addType(copyType(t));
+    // In the catalog's order (the down check lists differences in it).
+    for (const [name, list] of this.relations) if (names.has(name)) for (const r of list) c.addRelation(copyRelation(r));
+    for (const list of this.indexes.values()) for (const i of list) if (names.has(i.table.name)) c.addIndex(copyIndex(i));
+    for (const list of this.types.values()) for (const t of list) c.addType(copyType(t));
     for (const d of [...this.domains.values()].flat()) c.addDomain({ ...d });
     for (const sc of this.schemas) c.schemas.add(sc);
     return c;
