@@ -1,0 +1,81 @@
+// The catalog's keyed lists: records found by unqualified name, each name holding the records of
+// every schema that has one (`public.users` and `audit.users` share the key "users"). Lookups
+// match names the way unqualified SQL does (sameName: a missing schema matches any).
+import { sameName, type QName } from '../ast/names';
+
+export class NameTable<T extends { name: QName }> {
+  constructor(private byName = new Map<string, T[]>()) {}
+
+  get(q: QName | undefined): T | undefined {
+    if (!q) return undefined;
+    return this.byName.get(q.name)?.find((x) => sameName(x.name, q));
+  }
+
+  /** Add `x`, replacing the records of the same name. */
+  add(x: T): void {
+    const list = (this.byName.get(x.name.name) ?? []).filter((y) => !sameName(y.name, x.name));
+    list.push(x);
+    this.byName.set(x.name.name, list);
+  }
+
+  /** Remove every record of that name (a name once used keeps its place in the iteration order). */
+  remove(q: QName): void {
+    const list = this.byName.get(q.name);
+    if (list) this.byName.set(q.name, list.filter((x) => !sameName(x.name, q)));
+  }
+
+  /** Remove and return the first record of that name. */
+  take(q: QName): T | undefined {
+    const list = this.byName.get(q.name);
+    const i = list ? list.findIndex((x) => sameName(x.name, q)) : -1;
+    return i === -1 ? undefined : list!.splice(i, 1)[0];
+  }
+
+  /** Keep only the records under `key` that pass `keep`; the key goes when none is left. */
+  prune(key: string, keep: (x: T) => boolean): void {
+    const kept = (this.byName.get(key) ?? []).filter(keep);
+    if (kept.length) this.byName.set(key, kept);
+    else this.byName.delete(key);
+  }
+
+  /** Keep only the records under `key` that pass `keep` (the key keeps its place). */
+  keepNamed(key: string, keep: (x: T) => boolean): void {
+    const list = this.byName.get(key);
+    if (list) this.byName.set(key, list.filter(keep));
+  }
+
+  /** Keep only the records that pass `keep` (every key keeps its place). */
+  retain(keep: (x: T) => boolean): void {
+    for (const [k, list] of this.byName) this.byName.set(k, list.filter(keep));
+  }
+
+  /** The records under one key (every schema's record of that name). */
+  named(key: string): readonly T[] {
+    return this.byName.get(key) ?? [];
+  }
+
+  /** Lists by key, in the order the keys were first used. */
+  entries(): IterableIterator<[string, T[]]> {
+    return this.byName.entries();
+  }
+
+  *values(): IterableIterator<T> {
+    for (const list of this.byName.values()) yield* list;
+  }
+
+  all(): T[] {
+    return [...this.byName.values()].flat();
+  }
+
+  /** A table of copies (same keys, same order). */
+  map(copy: (x: T) => T): NameTable<T> {
+    const out = new Map<string, T[]>();
+    for (const [k, list] of this.byName) out.set(k, list.map(copy));
+    return new NameTable(out);
+  }
+
+  /** The underlying map (for structuredClone, which copies plain data only). */
+  toMap(): Map<string, T[]> {
+    return this.byName;
+  }
+}
