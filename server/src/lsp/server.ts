@@ -1,18 +1,15 @@
 // The pgsafe language server: a thin layer over the engine. Documents → Workspace (engine) →
 // diagnostics, code actions, hover and the lock report, in the position encoding the client chose.
-import { existsSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind, DidChangeConfigurationNotification, MessageType, ShowMessageNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocumentSyncKind,
   type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type DocumentDiagnosticReport, type Hover,
-  type InitializeParams, type InitializeResult, type WorkspaceEdit,
+  type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
-import { DownError, generateDown, type DownResult, compatibleFixes, ensureParser, fileLockReport, ignoreForFile, ignoreForStatement, statementLockMarkdown, ENGINE_DIAGNOSTICS, type Finding, type LintResult } from '../../../shared/src/index';
+import { compatibleFixes, ensureParser, fileLockReport, ignoreForFile, ignoreForStatement, statementLockMarkdown, ENGINE_DIAGNOSTICS, type Finding, type LintResult } from '../../../shared/src/index';
 import { LspDocument, negotiateEncoding, type PositionEncoding } from './document';
 import { FIX_ALL_KIND, quickFix, toDiagnostic, workspaceEdit, type FindingKey } from './convert';
 import { MAX_LIVE_CHARS, uriToPath, Workspace } from './workspace';
-import { TRACE_WORKER_ENTRY, traceReportInWorker } from './trace-report';
+import { generateRollback, tracedLockReport } from './commands';
 
 export const LOCK_REPORT_COMMAND = 'pgsafe.server.lockReport';
 export const ROLLBACK_COMMAND = 'pgsafe.server.generateRollback';
@@ -378,72 +375,13 @@ export function startServer(connection: Connection): void {
     return { contents: { kind: 'markdown', value }, range: doc.range(stmt.start, stmt.terminator !== undefined ? stmt.terminator + 1 : stmt.end) };
   }));
 
-  /**
-   * Generate the file's rollback and put it where its framework expects it (the down section of
-   * the same file, or a file of its own), through workspace/applyEdit so the editor can undo it.
-   * An existing down part is never replaced: the result carries a diff instead.
-   */
-  async function generateRollback(uri: string): Promise<unknown> {
-    const path = uriToPath(uri);
-    if (!path) return { error: 'Only files on disk have a migration folder to place a rollback in.' };
-    let result: DownResult;
-    try {
-      result = generateDown(path, workspace.fs, (f) => workspace.config.configFor(f));
-    } catch (e) {
-      if (e instanceof DownError) return { error: e.message };
-      throw e;
-    }
-    const p = result.placement;
-    const summary = {
-      target: pathToFileURL(p.target).href, kind: p.kind, sql: result.sql, partial: result.partial, notes: p.notes, diff: p.diff,
-      notReverted: result.notReverted.map((i) => ({ line: i.line, status: i.status, reason: i.reason })),
-    };
-    if (p.content === undefined) return { ...summary, applied: false };
-    const targetUri = pathToFileURL(p.target).href;
-    const open = workspace.docs.get(targetUri);
-    let edit: WorkspaceEdit;
-    if (open) {
-      edit = workspaceEdit(open, [{ title: 'rollback', edits: [{ start: 0, end: open.text.length, newText: p.content }] }], { documentChanges });
-    } else if (createFiles && !existsSync(p.target)) {
-      edit = { documentChanges: [{ kind: 'create', uri: targetUri, options: { overwrite: false, ignoreIfExists: false } }, { textDocument: { uri: targetUri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: p.content }] }] };
-    } else {
-      return { ...summary, applied: false, content: p.content };
-    }
-    const applied = await connection.workspace.applyEdit({ label: 'Generate rollback migration', edit });
-    if (applied.applied && showDocument) await connection.window.showDocument({ uri: targetUri, takeFocus: true }).catch(() => undefined);
-    if (applied.applied && result.partial) notify(MessageType.Warning, `pgsafe: the rollback of ${basename(path)} is partial: ${result.notReverted.length} statement${result.notReverted.length === 1 ? '' : 's'} cannot be reverted exactly (see the header comments).`);
-    return { ...summary, applied: applied.applied };
-  }
-
-  /** The lock report observed on PGlite: the file and its earlier migrations run by the verify engine. */
-  async function tracedLockReport(uri: string): Promise<{ markdown: string; traced: boolean }> {
-    const doc = workspace.docs.get(uri);
-    const path = uriToPath(uri);
-    if (!doc || !path) return { markdown: `# Lock report (run on PGlite)\n\n${uri || 'No document'} is not a file open in the editor.\n`, traced: false };
-    const ctx = workspace.project.context(path, doc.text);
-    // A file outside any migration set runs alone, as a plain migration.
-    const set = ctx.set ?? { root: dirname(path), framework: 'plain' as const, evidence: 'a single file', files: [{ path, order: 0, role: 'up' as const }] };
-    const texts: [string, string][] = [];
-    for (const d of workspace.docs.values()) {
-      const p = uriToPath(d.uri);
-      if (p) texts.push([p, d.text]);
-    }
-    try {
-      const markdown = await traceReportInWorker({ path, set, config: ctx.config, texts }, TRACE_WORKER_ENTRY);
-      return { markdown, traced: true };
-    } catch (e: any) {
-      const why = String(e?.message ?? e).split('\n')[0];
-      connection.console.error(`pgsafe: lock report on PGlite failed for ${path}: ${e?.stack ?? e}`);
-      return { markdown: `# Lock report (run on PGlite)\n\nThe migrations could not be run on PGlite: ${why}\n`, traced: false };
-    }
-  }
-
   connection.onExecuteCommand(guard('executeCommand', undefined as unknown, (p) => {
-    if (p.command === ROLLBACK_COMMAND) return generateRollback(String(p.arguments?.[0] ?? ''));
+    const commandHost = { connection, workspace, edits: { documentChanges, createFiles, showDocument }, notify };
+    if (p.command === ROLLBACK_COMMAND) return generateRollback(commandHost, String(p.arguments?.[0] ?? ''));
     if (p.command !== LOCK_REPORT_COMMAND) return undefined;
     const uri = String(p.arguments?.[0] ?? '');
     // Only this explicit variant runs SQL (on PGlite, in a worker thread).
-    if ((p.arguments?.[1] as { trace?: unknown } | undefined)?.trace === true) return tracedLockReport(uri);
+    if ((p.arguments?.[1] as { trace?: unknown } | undefined)?.trace === true) return tracedLockReport(commandHost, uri);
     const doc = workspace.docs.get(uri);
     if (!doc) return { markdown: `# Lock report\n\n${uri || 'No document'} is not open in the editor.\n` };
     const result = lint(doc);
