@@ -50,8 +50,8 @@ export interface ResumePlan<I extends MemoStatementInfo> {
 /**
  * Checkpoints (each copies the catalog, so a walk takes few): 16, 256 and, on the first lint,
  * 1,024 statements before the end (edits near the end are the common case); and when re-walking
- * after an edit, the first quarter of the file at or after the resume point (typing goes on where
- * the last edit was).
+ * after an edit, the first quarter of the file at or after the resume point, and the statement
+ * the edit changed (typing goes on where the last edit was).
  */
 function wantedCheckpoint(i: number, n: number, first: boolean): 'tail' | 'quarter' | undefined {
   if (i <= 0 || i >= n) return undefined;
@@ -83,6 +83,8 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
   private pendingCheckpoint = false;
   private firstRun = true;
   private quarterTaken = false;
+  /** The first changed statement of this lint (-1: none known): the next edit is likely there too. */
+  private editAt = -1;
   /** Where the last lint resumed (0: from the start) and how many statements it walked (tests, benchmark). */
   lastFrom = 0;
   lastWalked = 0;
@@ -107,6 +109,7 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
     this.pendingCheckpoint = false;
     this.firstRun = !this.last;
     this.quarterTaken = false;
+    this.editAt = -1;
     const plan = this.plan(run);
     // The checkpoint resumed from is used up (its catalog becomes the walk's); it is taken again when wanted.
     run.checkpoints = this.last && plan.from > 0 ? this.last.checkpoints.filter((c) => c.index < plan.from) : [];
@@ -139,6 +142,7 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
     while (oe > p && ne > p && olds[oe - 1].text === news[ne - 1].text && olds[oe - 1].kind === news[ne - 1].kind
       && last.text.length - olds[oe - 1].end === run.text.length - news[ne - 1].end) { oe--; ne--; }
     const changed = [...olds.slice(p, oe), ...news.slice(p, ne)];
+    this.editAt = p;
     let c = p;
     for (const l of last.lookAhead) {
       if (l.index >= c) break;
@@ -164,6 +168,8 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
     const wanted = wantedCheckpoint(i, n, this.firstRun);
     if (wanted === 'tail' || (wanted === 'quarter' && !this.quarterTaken)) this.pendingCheckpoint = true;
     if (wanted === 'quarter') this.quarterTaken = true;
+    // Typing goes on in the statement just edited: resume the next lint right before it.
+    if (i === this.editAt && i > 0) this.pendingCheckpoint = true;
     if (this.pendingCheckpoint) {
       const cp = take();
       if (cp) {

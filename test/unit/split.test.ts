@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureParser } from '../../shared/src/parse/pgquery';
-import { splitStatements } from '../../shared/src/parse/split';
+import { ParseCache, splitStatements } from '../../shared/src/parse/split';
 
 test('statements get exact ranges, semicolons inside strings, dollar quotes, E-strings and comments do not split', async () => {
   await ensureParser();
@@ -133,8 +133,9 @@ test('large sections parsed in pieces give the same statements as one parse, eve
 test('a piece cut that lands inside a function body or a string is rejected, and the section is parsed whole', async () => {
   await ensureParser();
   for (const body of [
-    `CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n${'  PERFORM 1;\n'.repeat(100)}END $$;`,
-    `INSERT INTO notes VALUES ('${'still inside;\n'.repeat(100)}');`,
+    // Many different ;-ended lines, past the minimum piece size: cuts are considered inside them.
+    `CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n${Array.from({ length: 1000 }, (_, i) => `  PERFORM ${i};\n`).join('')}END $$;`,
+    `INSERT INTO notes VALUES ('${Array.from({ length: 1000 }, (_, i) => `still inside ${i};\n`).join('')}');`,
   ]) {
     const head = `SELECT '${'x'.repeat(16300)}';`;
     const tail = Array.from({ length: 1200 }, (_, i) => `ALTER TABLE t_${i} ADD COLUMN c text;`);
@@ -144,4 +145,19 @@ test('a piece cut that lands inside a function body or a string is rejected, and
     assert.equal(statements[1].text, body.slice(0, -1));
     assert.ok(statements.every((s) => !s.error));
   }
+});
+
+test('an edit in the middle of a large file re-parses only the pieces around it (cuts follow the text, not offsets)', async () => {
+  await ensureParser();
+  const lines = Array.from({ length: 4000 }, (_, i) => `ALTER TABLE t_${i} ADD COLUMN c_${i} text;`);
+  const cache = new ParseCache();
+  splitStatements(lines.join('\n'), 'up', cache);
+  const pieces = cache.misses;
+  assert.ok(pieces > 10, `the file is parsed in pieces (${pieces})`);
+  lines.splice(2000, 0, 'ALTER TABLE inserted ADD COLUMN x int;');
+  cache.misses = 0;
+  const { statements } = splitStatements(lines.join('\n'), 'up', cache);
+  assert.equal(statements.length, 4001);
+  assert.equal(statements[2000].text, 'ALTER TABLE inserted ADD COLUMN x int');
+  assert.ok(cache.misses <= 2, `${cache.misses} of ${pieces} pieces parsed again`);
 });

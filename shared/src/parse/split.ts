@@ -145,7 +145,7 @@ function newStatement(section: Section, start: number, end: number, text: string
   };
 }
 
-/** Sections larger than this are parsed in pieces of about this size (see parseInPieces). */
+/** Sections over twice this size are parsed in pieces of half to four times it (see parseInPieces). */
 const PIECE_CHARS = 16384;
 
 function splitChunk(text: string, chunk: Chunk, out: Statement[], notes: SourceNote[]): void {
@@ -193,11 +193,15 @@ function parseInPieces(text: string, chunk: Chunk, chunkText: string, out: State
   let pos = 0;
   while (pos < chunkText.length) {
     let end = chunkText.length;
-    let nl = chunkText.indexOf('\n', pos + PIECE_CHARS);
+    // Cut after a line that ends with `;` and whose text picks it (a hash), between a minimum and a
+    // maximum piece size: cuts depend on the lines around them, not on offsets, so after an edit
+    // the pieces past it are the same texts as before and the language server's parse cache
+    // still has them (cuts at fixed offsets moved with every edit, re-parsing the rest of the file).
+    let nl = chunkText.indexOf('\n', pos + PIECE_CHARS / 2);
     while (nl !== -1 && chunkText.length - nl > PIECE_CHARS / 2) {
       let e = nl;
       while (e > pos && (chunkText.charCodeAt(e - 1) === 13 || chunkText.charCodeAt(e - 1) === 32 || chunkText.charCodeAt(e - 1) === 9)) e--;
-      if (chunkText.charCodeAt(e - 1) === 59) {
+      if (chunkText.charCodeAt(e - 1) === 59 && (nl - pos >= 4 * PIECE_CHARS || picksCut(chunkText, e))) {
         end = nl + 1;
         break;
       }
@@ -216,6 +220,13 @@ function parseInPieces(text: string, chunk: Chunk, chunkText: string, out: State
     fromParse(text, sub, text.slice(sub.start, sub.end), p.result, out, []);
   }
   return true;
+}
+
+/** One line in about 32 (by a hash of the line ending at `end`) is a place to cut. */
+function picksCut(text: string, end: number): boolean {
+  let h = 0x811c9dc5;
+  for (let i = text.lastIndexOf('\n', end - 1) + 1; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 27 === 0; // the top bits: FNV mixes them best
 }
 
 /** Statements from a successful parse of a whole chunk. */
