@@ -50,8 +50,8 @@ export interface ResumePlan<I extends MemoStatementInfo> {
 /**
  * Checkpoints (each copies the catalog, so a walk takes few): 16, 256 and, on the first lint,
  * 1,024 statements before the end (edits near the end are the common case); and when re-walking
- * after an edit, the first quarter of the file at or after the resume point, and the statement
- * the edit changed (typing goes on where the last edit was).
+ * after an edit, the statement the edit changed (typing goes on where the last edit was), or,
+ * when the changed statement is not known, the first quarter of the file after the resume point.
  */
 function wantedCheckpoint(i: number, n: number, first: boolean): 'tail' | 'quarter' | undefined {
   if (i <= 0 || i >= n) return undefined;
@@ -166,7 +166,9 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
     this.starts[i] = findingsSoFar;
     if (!this.current) return;
     const wanted = wantedCheckpoint(i, n, this.firstRun);
-    if (wanted === 'tail' || (wanted === 'quarter' && !this.quarterTaken)) this.pendingCheckpoint = true;
+    // With the edited statement known, its own checkpoint serves the next keystroke: a quarter
+    // checkpoint as well would copy the catalog once more on every keystroke.
+    if (wanted === 'tail' || (wanted === 'quarter' && !this.quarterTaken && this.editAt === -1)) this.pendingCheckpoint = true;
     if (wanted === 'quarter') this.quarterTaken = true;
     // Typing goes on in the statement just edited: resume the next lint right before it.
     if (i === this.editAt && i > 0) this.pendingCheckpoint = true;
