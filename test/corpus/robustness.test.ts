@@ -6,19 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintText } from '../../shared/src/engine';
 import { selectFiles } from '../../server/src/cli/files';
+import { rng } from '../helpers/random';
 
 const root = join(__dirname, '..', '..', '..');
 const corpus = process.env.PGSAFE_CORPUS ?? join(root, '..', 'shared', 'corpus');
-
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('pathological inputs', async () => {
   const inputs = [

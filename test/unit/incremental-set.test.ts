@@ -17,6 +17,7 @@ import { nodeFs, overlayFs } from '../../shared/src/project/fs';
 import { IncrementalSet, lintSet, type FileLint } from '../../shared/src/project/lint';
 import type { LintResult } from '../../shared/src/engine';
 import { Catalog } from '../../shared/src/context/catalog';
+import { rng } from '../helpers/random';
 
 const FILES = [
   "CREATE TABLE accounts (id bigint PRIMARY KEY, email varchar(50) NOT NULL, name text);\nCREATE TYPE mood AS ENUM ('a', 'b');\nCREATE DOMAIN posint AS int CHECK (VALUE > 0);",
@@ -39,18 +40,6 @@ const SNIPPETS = [
   "ALTER TYPE mood RENAME VALUE 'a' TO 'z';", 'ALTER DOMAIN posint ADD CONSTRAINT big CHECK (VALUE > 10);', 'CREATE TABLE orders (id int);',
   'ALTER TABLE orders SET NOT NULL;', "SET lock_timeout = '1s';", 'BEGIN;', 'COMMIT;', 'ALTER TABLE events ATTACH PARTITION events_2024 FOR VALUES FROM (\'2024-01-01\') TO (\'2025-01-01\');',
 ];
-
-/** Deterministic random numbers (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Insert, delete or replace one statement of `text`. */
 function randomEdit(text: string, r: () => number): string {

@@ -16,6 +16,7 @@ import { defaultConfig } from '../../shared/src/config/types';
 import { selectFiles } from '../../server/src/cli/files';
 import { LspDocument } from '../../server/src/lsp/document';
 import { Workspace } from '../../server/src/lsp/workspace';
+import { rng } from '../helpers/random';
 
 const { hazardFile } = require('../../../bench/generate.js') as { hazardFile(n: number): string };
 const root = join(__dirname, '..', '..', '..');
@@ -40,18 +41,6 @@ const SNIPPETS = [
   "ALTER TYPE mood ADD VALUE 'meh';", "SELECT 'unterminated", 'ALTER TABLE broken ADD;', 'ALTER TABLE accounts_0 ALTER COLUMN name TYPE text;',
   'LOCK TABLE orders_2 IN ACCESS EXCLUSIVE MODE;', 'VACUUM FULL orders_2;', 'TRUNCATE orders_8;',
 ];
-
-/** Deterministic random numbers (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One random edit of `text`, at statement granularity or inside a statement. */
 function randomEdit(text: string, r: () => number, snippets: readonly string[] = SNIPPETS): string {
