@@ -40,12 +40,20 @@ function fileSafe(s: string): string {
 /** Wrap a sentence into comment lines of about 100 characters (continuations indented). */
 function commentLines(first: string, width = 100): string[] {
   const out: string[] = [];
-  let line = `-- ${first.split(' ')[0]}`;
-  for (const w of first.split(' ').slice(1)) {
-    if (line.length + 1 + w.length > width && line.trim() !== '--') {
+  const words = first.split(' ');
+  let line = `-- ${words[0]}`;
+  // Whether the line holds a word besides its `--` (an empty first word leaves it bare).
+  let worded = words[0].trim() !== '';
+  for (let i = 1; i < words.length; i++) {
+    const w = words[i];
+    if (line.length + 1 + w.length > width && worded) {
       out.push(line);
       line = `--   ${w}`;
-    } else line += ` ${w}`;
+      worded = w.trim() !== '';
+    } else {
+      line += ` ${w}`;
+      worded ||= w.trim() !== '';
+    }
   }
   out.push(line);
   return out;
