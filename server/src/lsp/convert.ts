@@ -26,7 +26,6 @@ export function toDiagnostic(doc: LspDocument, f: Finding): Diagnostic {
     relatedInformation: f.related.length
       ? f.related.map((r) => ({ location: { uri: doc.uri, range: doc.range(r.start, r.end) }, message: r.message }))
       : undefined,
-    data: { rule: f.rule, start: f.start, end: f.end } satisfies FindingKey,
   };
 }
 
