@@ -8,8 +8,10 @@ import type { SqlDb } from './trace';
 
 /**
  * Why a statement is not re-runnable, and how much that matters:
- * - `fails-in-transaction`: errors on a second run, but the file runs in one transaction, so a
- *   failed run leaves nothing behind and a retry starts from scratch (harmless);
+ * - `fails-in-transaction`: errors on a second run, but it runs in a transaction that a failure
+ *   rolls back whole (the runner's, one query's implicit one, or the file's own BEGIN … COMMIT),
+ *   so a failed run leaves nothing of that transaction behind and a retry starts it from scratch
+ *   (harmless);
  * - `fails`: errors on a second run, and a failed run of this file can leave earlier statements
  *   applied (autocommit, or a statement that runs outside the transaction): the retry stops here;
  * - `duplicates-data`: runs again without an error and inserts its rows a second time;
@@ -24,7 +26,7 @@ export const RERUN_LABEL: Record<RerunKind, string> = {
   'duplicates-data': 're-runs but duplicates data',
   fails: 'fails on re-run (a failed run can leave earlier statements applied)',
   'changes-schema': 're-runs but changes the schema again',
-  'fails-in-transaction': 'fails on re-run, harmless (the file runs in one transaction)',
+  'fails-in-transaction': 'fails on re-run, harmless (its transaction rolls a failed run back)',
 };
 
 export interface RerunFinding {
@@ -46,6 +48,12 @@ export interface RerunOptions {
   /** How the runner sends the file (its transaction, if any). */
   mode: FileMode;
   lineOf(s: Statement): number;
+  /**
+   * The statement runs inside the file's own BEGIN … COMMIT block (the migration walker's view,
+   * shared with the rules). A failure there aborts the block and its COMMIT rolls it back, exactly
+   * like the runner's transaction, whatever the runner does around the block.
+   */
+  inOwnBlock(s: Statement): boolean;
 }
 
 /** Rows a statement inserted, from either driver's result (PGlite: affectedRows, pg: rowCount). */
@@ -65,7 +73,8 @@ export async function rerun(db: SqlDb, up: readonly Statement[], opts: RerunOpti
   const failures: RerunFinding[] = [];
   const add = (s: Statement, kind: RerunKind, message: string) => failures.push({ line: opts.lineOf(s), statement: statementTitle(s), message, kind, severity: RERUN_SEVERITY[kind] });
   // A file in one transaction (the runner's, or one query's implicit one) that fails is rolled
-  // back whole; statements PostgreSQL runs outside it are not.
+  // back whole; a file with BEGIN / COMMIT of its own is not one transaction, but the statements
+  // inside its block are (inOwnBlock); statements PostgreSQL runs outside any are not.
   const atomic = opts.mode.wrap && !up.some((s) => s.kind === 'TransactionStmt');
   const before = await snapshotSchema(db);
   let schemaChanges: string[] = [];
@@ -87,7 +96,7 @@ export async function rerun(db: SqlDb, up: readonly Statement[], opts: RerunOpti
       } catch (e) {
         await db.exec('ROLLBACK TO SAVEPOINT pgsafe_rerun');
         await db.exec('RELEASE SAVEPOINT pgsafe_rerun');
-        add(s, atomic ? 'fails-in-transaction' : 'fails', firstLine(e));
+        add(s, atomic || opts.inOwnBlock(s) ? 'fails-in-transaction' : 'fails', firstLine(e));
       }
     }
     schemaChanges = compareSnapshots(before, await snapshotSchema(db)).map((d) => d.replace(' (left behind by the down)', ' (added by the second run)').replace(' (missing after the down)', ' (removed by the second run)'));

@@ -166,7 +166,10 @@ export async function verifySet(db: SqlDb & { name: string }, set: MigrationSet,
     }
     const after = await snapshotSchema(db);
     opts.onProgress?.({ kind: 'file', index: i, total: ups.length, file: name, phase: 'down' });
-    const stop = await proveDown(db, set, f, text, split.statements, up, before!, after, file, opts, { mode, lineOf });
+    // The walker's view of each statement's transaction: a failed re-run inside the file's own
+    // BEGIN … COMMIT is rolled back like one inside the runner's transaction.
+    const inOwnBlock = (s: Statement) => info[s.index]?.transactionSource === 'begin';
+    const stop = await proveDown(db, set, f, text, split.statements, up, before!, after, file, opts, { mode, lineOf, inOwnBlock });
     file.durationMs = performance.now() - ft0;
     if (stop) {
       verdict.stopped = { file: name, line: 0, statement: '', message: stop };
