@@ -51,7 +51,7 @@ export interface RerunOptions {
   /**
    * The statement runs inside the file's own BEGIN … COMMIT block (the migration walker's view,
    * shared with the rules). A failure there aborts the block and its COMMIT rolls it back, exactly
-   * like the runner's transaction, whatever the runner does around the block.
+   * like the runner's transaction; statements before the BEGIN or after the COMMIT are not in it.
    */
   inOwnBlock(s: Statement): boolean;
 }
