@@ -6,7 +6,7 @@ import type { DetectedFramework, TransactionPlan } from './project/types';
 import { MigrationWalker, sectionScope } from './context/walker';
 import { LintMemo } from './lint-memo';
 import { checkDown, downMessage, probeBefore } from './context/down-check';
-import type { MigrationInfo, RuleContext } from './context/rule-context';
+import type { MigrationInfo, RuleContext, TransactionSource } from './context/rule-context';
 import { ENGINE_DIAGNOSTICS, ENGINE_DIAGNOSTIC_LIST, reportSourceNotes, unusedSuppressionFindings } from './diagnostics';
 import { defaultConfig, type PgsafeConfig } from './config/types';
 import { embeddedStatements } from './parse/embedded';
@@ -54,6 +54,8 @@ export interface StatementInfo {
   /** Per lock effect: the relation was created earlier in this file (nobody else uses it yet). */
   newRelation: boolean[];
   inTransaction: boolean;
+  /** Which transaction the walker places it in: the file's own BEGIN block, the runner's, an implicit one, or none. */
+  transactionSource: TransactionSource;
   transactionReason: string;
   lockTimeoutSet: boolean;
 }
@@ -216,7 +218,7 @@ function recordInfo(info: StatementInfo[], index: number, ctx: RuleContext): voi
   if (!entry) {
     entry = info[index] = {
       statementIndex: index, locks: [], newRelation: [],
-      inTransaction: ctx.tx.inTransaction, transactionReason: ctx.tx.reason, lockTimeoutSet: ctx.session.lockTimeout !== undefined,
+      inTransaction: ctx.tx.inTransaction, transactionSource: ctx.tx.source, transactionReason: ctx.tx.reason, lockTimeoutSet: ctx.session.lockTimeout !== undefined,
     };
   }
   for (const l of ctx.locks) {

@@ -1,6 +1,7 @@
 // Reports of `pgsafe verify`: text (terminal), JSON (machines) and Markdown (a pull request).
 import { describeDisagreement } from './compare';
-import { RERUN_KINDS, RERUN_LABEL, type FileVerdict, type RerunKind, type SetVerdict, type StatementReport } from './verify';
+import { RERUN_KINDS, RERUN_LABEL, type RerunKind } from './rerun';
+import type { FileVerdict, SetVerdict, StatementReport } from './verify';
 
 export interface VerifySummary {
   files: number;

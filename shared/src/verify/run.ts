@@ -95,7 +95,14 @@ export interface RunOptions {
   nested?: boolean;
 }
 
-const first = (e: any) => String(e?.message ?? e).split('\n')[0];
+/** An error's first line (PostgreSQL adds DETAIL / HINT / CONTEXT lines after it). */
+export const firstLine = (e: any) => String(e?.message ?? e).split('\n')[0];
+
+/** A statement as reports name it: its first line, at most 100 characters. */
+export function statementTitle(s: Statement): string {
+  const t = s.text.split('\n', 1)[0].trim();
+  return t.length > 100 ? t.slice(0, 97) + '…' : t;
+}
 
 /** Run the statements; a failure rolls back the open transaction and throws StatementError. */
 export async function runStatements(db: SqlDb, statements: readonly Statement[], opts: RunOptions): Promise<StatementRun[]> {
@@ -164,7 +171,7 @@ export async function runStatements(db: SqlDb, statements: readonly Statement[],
   } catch (e) {
     if (inTx) await db.exec('ROLLBACK').catch(() => undefined);
     if (e instanceof StatementError) throw e;
-    throw new StatementError(current ?? statements[statements.length - 1], first(e));
+    throw new StatementError(current ?? statements[statements.length - 1], firstLine(e));
   }
   return out;
 }
@@ -191,7 +198,7 @@ async function runNested(db: SqlDb, statements: readonly Statement[]): Promise<S
     await db.exec('ROLLBACK TO SAVEPOINT pgsafe_file').catch(() => undefined);
     await db.exec('RELEASE SAVEPOINT pgsafe_file').catch(() => undefined);
     if (e instanceof StatementError) throw e;
-    throw new StatementError(current ?? statements[statements.length - 1], first(e));
+    throw new StatementError(current ?? statements[statements.length - 1], firstLine(e));
   }
   return out;
 }

@@ -16,7 +16,8 @@ import { compareSnapshots, snapshotSchema } from '../rollback/roundtrip';
 import type { LockEffect } from '../locks/catalogue';
 import { blocksTraffic, lockRank } from '../locks/modes';
 import { compareWithCatalogue, type Disagreement } from './compare';
-import { cannotRunInTransaction, fileMode, runStatements, StatementError, type FileMode, type StatementRun } from './run';
+import { rerun, type Idempotency, type RerunOptions } from './rerun';
+import { fileMode, firstLine, runStatements, statementTitle, StatementError, type FileMode, type StatementRun } from './run';
 import { blockedOn, snapshotRelations, type ObservedLock, type Observation, type SqlDb } from './trace';
 import { seedRows, type SeedResult } from './seed';
 
@@ -67,42 +68,6 @@ export interface FileVerdict {
   durationMs: number;
 }
 
-/**
- * Why a statement is not re-runnable, and how much that matters:
- * - `fails-in-transaction`: errors on a second run, but the file runs in one transaction, so a
- *   failed run leaves nothing behind and a retry starts from scratch (harmless);
- * - `fails`: errors on a second run, and a failed run of this file can leave earlier statements
- *   applied (autocommit, or a statement that runs outside the transaction): the retry stops here;
- * - `duplicates-data`: runs again without an error and inserts its rows a second time;
- * - `changes-schema`: the second run of the file changes the schema again (per file).
- */
-export type RerunKind = 'fails-in-transaction' | 'fails' | 'duplicates-data' | 'changes-schema';
-export const RERUN_KINDS: readonly RerunKind[] = ['duplicates-data', 'fails', 'changes-schema', 'fails-in-transaction'];
-export const RERUN_SEVERITY: Record<RerunKind, 'error' | 'warning' | 'harmless'> = {
-  'duplicates-data': 'error', fails: 'warning', 'changes-schema': 'warning', 'fails-in-transaction': 'harmless',
-};
-export const RERUN_LABEL: Record<RerunKind, string> = {
-  'duplicates-data': 're-runs but duplicates data',
-  fails: 'fails on re-run (a failed run can leave earlier statements applied)',
-  'changes-schema': 're-runs but changes the schema again',
-  'fails-in-transaction': 'fails on re-run, harmless (the file runs in one transaction)',
-};
-
-export interface RerunFinding {
-  line: number;
-  statement: string;
-  message: string;
-  kind: RerunKind;
-  severity: 'error' | 'warning' | 'harmless';
-}
-
-export interface Idempotency {
-  /** No finding above "harmless". */
-  rerunnable: boolean;
-  failures: RerunFinding[];
-  schemaChanges: string[];
-}
-
 export interface SetVerdict {
   root: string;
   framework: string;
@@ -136,11 +101,6 @@ export interface VerifySetOptions {
   onProgress?(e: VerifyEvent): void;
 }
 
-const first = (e: any) => String(e?.message ?? e).split('\n')[0];
-const title = (s: Statement) => {
-  const t = s.text.split('\n', 1)[0].trim();
-  return t.length > 100 ? t.slice(0, 97) + '…' : t;
-};
 const qname = (e: LockEffect) => (e.relation.schema ? `${e.relation.schema}.${e.relation.name}` : e.relation.name);
 
 export async function verifySet(db: SqlDb & { name: string }, set: MigrationSet, opts: VerifySetOptions): Promise<SetVerdict> {
@@ -186,7 +146,7 @@ export async function verifySet(db: SqlDb & { name: string }, set: MigrationSet,
       const se = e as StatementError;
       const stmt = se.stmt;
       file.ok = false;
-      file.up = { ok: false, error: { line: stmt ? lineOf(stmt) : 0, statement: stmt ? title(stmt) : '', message: se.reason ?? first(e) } };
+      file.up = { ok: false, error: { line: stmt ? lineOf(stmt) : 0, statement: stmt ? statementTitle(stmt) : '', message: se.reason ?? firstLine(e) } };
       verdict.stopped = { file: name, ...file.up.error! };
       file.durationMs = performance.now() - ft0;
       break;
@@ -206,7 +166,10 @@ export async function verifySet(db: SqlDb & { name: string }, set: MigrationSet,
     }
     const after = await snapshotSchema(db);
     opts.onProgress?.({ kind: 'file', index: i, total: ups.length, file: name, phase: 'down' });
-    const stop = await proveDown(db, set, f, text, split.statements, up, mode, before!, after, file, opts, lineOf);
+    // The walker's view of each statement's transaction: a failed re-run inside the file's own
+    // BEGIN … COMMIT is rolled back like one inside the runner's transaction.
+    const inOwnBlock = (s: Statement) => info[s.index]?.transactionSource === 'begin';
+    const stop = await proveDown(db, set, f, text, split.statements, up, before!, after, file, opts, { mode, lineOf, inOwnBlock });
     file.durationMs = performance.now() - ft0;
     if (stop) {
       verdict.stopped = { file: name, line: 0, statement: '', message: stop };
@@ -251,7 +214,7 @@ function statementReport(
   const effects = info?.locks ?? [];
   const o = r.observation;
   const catalogueLocks = effects.map((e, k) => ({ relation: qname(e), mode: e.mode, rewrite: e.rewrite, scan: e.scan, action: e.action, newRelation: !!info?.newRelation[k] }));
-  const base = { index: r.stmt.index, line: lineOf(r.stmt), title: title(r.stmt), kind: r.stmt.kind, inTransaction: r.inTransaction, durationMs: r.durationMs, rules, catalogue: catalogueLocks };
+  const base = { index: r.stmt.index, line: lineOf(r.stmt), title: statementTitle(r.stmt), kind: r.stmt.kind, inTransaction: r.inTransaction, durationMs: r.durationMs, rules, catalogue: catalogueLocks };
   if (r.control) return { ...base, source: 'control', locks: [], rewrites: [], scans: [], created: [], dropped: [], disagreements: [] };
   if (!o) {
     // Not observable in a transaction: the catalogue's locks, on relations that existed before.
@@ -273,8 +236,8 @@ function statementReport(
 
 /** Down, compare, up again, idempotency. Returns a reason to stop the set when its state is lost. */
 async function proveDown(
-  db: SqlDb, set: MigrationSet, f: MigrationFile, text: string, all: readonly Statement[], up: readonly Statement[], mode: FileMode,
-  before: Map<string, string>, after: Map<string, string>, file: FileVerdict, opts: VerifySetOptions, lineOf: (s: Statement) => number,
+  db: SqlDb, set: MigrationSet, f: MigrationFile, text: string, all: readonly Statement[], up: readonly Statement[],
+  before: Map<string, string>, after: Map<string, string>, file: FileVerdict, opts: VerifySetOptions, rerunOpts: RerunOptions,
 ): Promise<string | undefined> {
   // The down: the pair file, the file's own down section, or a generated one.
   let downStatements: Statement[] = [];
@@ -300,7 +263,7 @@ async function proveDown(
       partial = g.partial;
       source = 'generated';
     } catch (e) {
-      downError = `cannot generate a down: ${first(e)}`;
+      downError = `cannot generate a down: ${firstLine(e)}`;
     }
   }
   void downMode;
@@ -308,7 +271,7 @@ async function proveDown(
   // (irreversible enum values, data rows), the next file starts from the state after this up.
   await db.exec('BEGIN');
   try {
-    await proofs(db, up, mode, downStatements, downError, source, partial, before, after, file, lineOf);
+    await proofs(db, up, downStatements, downError, source, partial, before, after, file, rerunOpts);
   } finally {
     await db.exec('ROLLBACK').catch(() => undefined);
   }
@@ -316,8 +279,8 @@ async function proveDown(
 }
 
 async function proofs(
-  db: SqlDb, up: readonly Statement[], mode: FileMode, downStatements: Statement[], downError: string | undefined, source: 'own' | 'generated' | 'none',
-  partial: boolean | undefined, before: Map<string, string>, after: Map<string, string>, file: FileVerdict, lineOf: (s: Statement) => number,
+  db: SqlDb, up: readonly Statement[], downStatements: Statement[], downError: string | undefined, source: 'own' | 'generated' | 'none',
+  partial: boolean | undefined, before: Map<string, string>, after: Map<string, string>, file: FileVerdict, rerunOpts: RerunOptions,
 ): Promise<void> {
   let downOk = !downError;
   if (!downError) {
@@ -326,7 +289,7 @@ async function proofs(
     } catch (e) {
       const se = e as StatementError;
       downOk = false;
-      downError = `${se.stmt ? `${title(se.stmt)}: ` : ''}${se.reason ?? first(e)}`;
+      downError = `${se.stmt ? `${statementTitle(se.stmt)}: ` : ''}${se.reason ?? firstLine(e)}`;
     }
   }
   const afterDown = await snapshotSchema(db);
@@ -345,61 +308,12 @@ async function proofs(
       if (d.length) file.ok = false;
     } catch (e) {
       const se = e as StatementError;
-      file.upAgain = { ok: false, error: `${se.stmt ? `${title(se.stmt)}: ` : ''}${se.reason ?? first(e)}`, differences: [] };
+      file.upAgain = { ok: false, error: `${se.stmt ? `${statementTitle(se.stmt)}: ` : ''}${se.reason ?? firstLine(e)}`, differences: [] };
       file.ok = false;
       return;
     }
   } else {
     file.upAgain = { ok: true, differences: [] };
   }
-  file.idempotency = await rerun(db, up, mode, lineOf);
-}
-
-/** Rows a statement inserted, from either driver's result (PGlite: affectedRows, pg: rowCount). */
-function affectedRows(result: unknown): number {
-  const list = Array.isArray(result) ? result : [result];
-  return list.reduce((n: number, r: any) => n + Number(r?.affectedRows ?? r?.rowCount ?? 0), 0);
-}
-
-/** Statements whose rows on a second run are duplicates (an INSERT … ON CONFLICT updates or skips instead). */
-const duplicatesRows = (s: Statement) => (s.kind === 'InsertStmt' && !s.node?.onConflictClause) || (s.kind === 'CopyStmt' && !!s.node?.is_from);
-
-/**
- * Run the up a second time inside a transaction that is rolled back; savepoint per statement.
- * Each statement that is not re-runnable gets a kind (RerunKind) and its severity.
- */
-async function rerun(db: SqlDb, up: readonly Statement[], mode: FileMode, lineOf: (s: Statement) => number): Promise<Idempotency> {
-  const failures: RerunFinding[] = [];
-  const add = (s: Statement, kind: RerunKind, message: string) => failures.push({ line: lineOf(s), statement: title(s), message, kind, severity: RERUN_SEVERITY[kind] });
-  // A file in one transaction (the runner's, or one query's implicit one) that fails is rolled
-  // back whole; statements PostgreSQL runs outside it are not.
-  const atomic = mode.wrap && !up.some((s) => s.kind === 'TransactionStmt');
-  const before = await snapshotSchema(db);
-  let schemaChanges: string[] = [];
-  await db.exec('SAVEPOINT pgsafe_rerun_all');
-  try {
-    for (const s of up) {
-      if (s.kind === 'TransactionStmt' || s.error) continue;
-      if (cannotRunInTransaction(s)) {
-        const guarded = !!(s.node?.if_not_exists || s.node?.missing_ok);
-        if (!guarded) add(s, 'fails', 'not re-run (it cannot run in a transaction block, so a failed run keeps it) and it has no IF NOT EXISTS / IF EXISTS guard');
-        continue;
-      }
-      await db.exec('SAVEPOINT pgsafe_rerun');
-      try {
-        const result = await db.exec(s.text);
-        await db.exec('RELEASE SAVEPOINT pgsafe_rerun');
-        const rows = duplicatesRows(s) ? affectedRows(result) : 0;
-        if (rows > 0) add(s, 'duplicates-data', `runs again without an error and writes ${rows} row${rows === 1 ? '' : 's'} a second time (no ON CONFLICT / NOT EXISTS guard)`);
-      } catch (e) {
-        await db.exec('ROLLBACK TO SAVEPOINT pgsafe_rerun');
-        await db.exec('RELEASE SAVEPOINT pgsafe_rerun');
-        add(s, atomic ? 'fails-in-transaction' : 'fails', first(e));
-      }
-    }
-    schemaChanges = compareSnapshots(before, await snapshotSchema(db)).map((d) => d.replace(' (left behind by the down)', ' (added by the second run)').replace(' (missing after the down)', ' (removed by the second run)'));
-  } finally {
-    await db.exec('ROLLBACK TO SAVEPOINT pgsafe_rerun_all').catch(() => undefined);
-  }
-  return { rerunnable: !failures.some((f) => f.severity !== 'harmless') && schemaChanges.length === 0, failures, schemaChanges };
+  file.idempotency = await rerun(db, up, rerunOpts);
 }
