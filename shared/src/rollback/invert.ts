@@ -64,7 +64,7 @@ export function invertStatement(stmt: Statement, catalog: Catalog, ledger: Ledge
       const q = rangeVarName(n.view);
       const prev = ledger.object('view', q);
       // CREATE OR REPLACE cannot drop columns of a view: drop it and create the previous one.
-      const stale = q && ledger.staleViews.get(`view:${q.name}`);
+      const stale = q && ledger.staleness('view', q);
       if (n.replace && prev && catalog.relation(q) && stale) return none('unsupported', `the previous definition of ${rel(q)} cannot be restored: ${stale}`);
       if (n.replace && prev && catalog.relation(q)) return inv([`DROP VIEW IF EXISTS ${rel(q)};`, `${prev};`], 'restores the previous definition of the view');
       return inv([`DROP VIEW IF EXISTS ${rel(q)};`]);
@@ -92,11 +92,20 @@ export function invertStatement(stmt: Statement, catalog: Catalog, ledger: Ledge
     case 'CreateTrigStmt': {
       const table = rangeVarName(n.relation);
       const prev = table && ledger.object('trigger', n.trigname, table);
+      const stale = table && ledger.staleness('trigger', n.trigname, table);
+      if (n.replace && prev && stale) return none('unsupported', `the previous definition of trigger ${n.trigname} cannot be restored: ${stale}`);
       if (n.replace && prev) return inv([`${orReplace(prev)};`], 'restores the previous definition of the trigger');
       return inv([`DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(table)};`]);
     }
     case 'CreatePolicyStmt':
       return inv([`DROP POLICY IF EXISTS ${quoteIdent(n.policy_name)} ON ${rel(rangeVarName(n.table))};`]);
+    case 'AlterPolicyStmt': {
+      // The policy as it was: dropped and made again from its CREATE text and the ALTERs before this one.
+      const table = rangeVarName(n.table);
+      const def = table && ledger.security.policy(table.name, n.policy_name);
+      if (!def || def.unknown) return none('unsupported', `the previous definition of policy ${n.policy_name} is not known${def?.unknown ? `: ${def.unknown}` : ''}`);
+      return inv([`DROP POLICY IF EXISTS ${quoteIdent(n.policy_name)} ON ${rel(table)};`, ...def.texts.map((t) => `${t};`)], 'restores the previous definition of the policy');
+    }
     case 'CreateExtensionStmt':
       if (n.if_not_exists && ledger.object('extension', n.extname)) return none('no-op', `extension ${n.extname} was created by an earlier migration`);
       return inv([`DROP EXTENSION IF EXISTS ${quoteIdent(n.extname)};`], n.if_not_exists ? 'assumes the extension was not installed before this migration' : undefined);
@@ -291,10 +300,8 @@ function invertCmd(cmd: any, q: QName, t: string, catalog: Catalog, ledger: Ledg
       return none('no-op', 'validation leaves the schema as it was');
     case 'AT_SetLogged': case 'AT_SetUnLogged':
       return inv([`${t} SET ${r?.unlogged ? 'UNLOGGED' : 'LOGGED'};`]);
-    case 'AT_EnableRowSecurity': return inv([`${t} DISABLE ROW LEVEL SECURITY;`], 'assumes row level security was off before');
-    case 'AT_DisableRowSecurity': return inv([`${t} ENABLE ROW LEVEL SECURITY;`], 'assumes row level security was on before');
-    case 'AT_ForceRowSecurity': return inv([`${t} NO FORCE ROW LEVEL SECURITY;`]);
-    case 'AT_NoForceRowSecurity': return inv([`${t} FORCE ROW LEVEL SECURITY;`]);
+    case 'AT_EnableRowSecurity': case 'AT_DisableRowSecurity': case 'AT_ForceRowSecurity': case 'AT_NoForceRowSecurity':
+      return invertRowSecurity(cmd.subtype, t, ledger.security.rls.get(q.name));
     case 'AT_EnableTrig': return inv([`${t} DISABLE TRIGGER ${c};`]);
     case 'AT_DisableTrig': return inv([`${t} ENABLE TRIGGER ${c};`]);
     case 'AT_AddIdentity':
@@ -360,7 +367,8 @@ function invertDropOne(type: string, o: any, n: any, catalog: Catalog, ledger: L
       if (!fks.ok) return none('unsupported', fks.reason);
       const views = n.behavior === 'DROP_CASCADE' ? dependentViews(catalog, ledger, q) : { ok: true as const, sql: [] };
       if (!views.ok) return none('unsupported', views.reason);
-      return { status: 'recreated', sql: [...made.sql, ...fks.sql, ...views.sql], reason: `DROP TABLE ${rel(q)} destroyed its rows${cascade}` };
+      const notes = made.notes?.length ? `; ${made.notes.join('; ')}` : '';
+      return { status: 'recreated', sql: [...made.sql, ...fks.sql, ...views.sql], reason: `DROP TABLE ${rel(q)} destroyed its rows${cascade}${notes}` };
     }
     case 'OBJECT_INDEX': {
       if (!catalog.index(q) && !ledger.indexes.has(q.name)) return missing(`index ${rel(q)}`);
@@ -388,13 +396,36 @@ function invertDropOne(type: string, o: any, n: any, catalog: Catalog, ledger: L
       if (!text) return missing(`type ${rel(q)}`);
       return inv([`${text};`], cascade || undefined);
     }
-    case 'OBJECT_TRIGGER': case 'OBJECT_POLICY': {
+    case 'OBJECT_TRIGGER': {
       const table = listName(items.slice(0, -1));
-      const text = table && ledger.object(type === 'OBJECT_TRIGGER' ? 'trigger' : 'policy', q.name, table);
-      if (!text) return missing(`${type === 'OBJECT_TRIGGER' ? 'trigger' : 'policy'} ${q.name}`);
+      const text = table && ledger.object('trigger', q.name, table);
+      if (!text) return missing(`trigger ${q.name}`);
+      const stale = ledger.staleness('trigger', q.name, table);
+      if (stale) return none('unsupported', `trigger ${q.name} cannot be re-created from its text: ${stale}`);
       return inv([`${text};`]);
+    }
+    case 'OBJECT_POLICY': {
+      // The policy's CREATE text and the ALTER POLICY statements since, renames followed.
+      const table = listName(items.slice(0, -1));
+      const def = table && ledger.security.policy(table.name, q.name);
+      if (!def) return missing(`policy ${q.name}`);
+      if (def.unknown) return none('unsupported', `policy ${q.name} cannot be re-created from its text: ${def.unknown}`);
+      return inv(def.texts.map((t) => `${t};`));
     }
     default:
       return none('unsupported', `pgsafe cannot re-create a dropped ${type.replace(/^OBJECT_/, '').toLowerCase()}`);
   }
+}
+
+/**
+ * ENABLE / DISABLE / FORCE / NO FORCE ROW LEVEL SECURITY: the ledger knows the flag before for
+ * tables the migrations created (a no-op when it was already so); otherwise the opposite is assumed.
+ */
+function invertRowSecurity(subtype: string, t: string, before: { enabled: boolean; forced: boolean } | undefined): Inverse {
+  const force = subtype === 'AT_ForceRowSecurity' || subtype === 'AT_NoForceRowSecurity';
+  const on = subtype === 'AT_EnableRowSecurity' || subtype === 'AT_ForceRowSecurity';
+  const was = before && (force ? before.forced : before.enabled);
+  if (was === on) return none('no-op', `row level security was already ${force ? (on ? 'forced' : 'not forced') : on ? 'on' : 'off'}`);
+  const sql = `${t} ${force ? (on ? 'NO FORCE' : 'FORCE') : on ? 'DISABLE' : 'ENABLE'} ROW LEVEL SECURITY;`;
+  return inv([sql], was === undefined && !force ? `assumes row level security was ${on ? 'off' : 'on'} before` : undefined);
 }

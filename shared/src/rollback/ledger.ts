@@ -6,7 +6,8 @@ import { listName, rangeVarName, stringList, type QName } from '../ast/names';
 import { defaultConstraintName, defaultIndexName } from '../context/derive';
 import type { Catalog } from '../context/catalog';
 import type { Statement } from '../parse/statement';
-import { exprText, fingerprint, itemEnd, literal, offsetIn, qname, tokens } from './text';
+import { TableSecurity } from './security';
+import { exprText, fingerprint, itemEnd, literal, mentions, offsetIn, qname, retarget, tokens } from './text';
 
 export interface IndexDef {
   table: QName;
@@ -47,10 +48,13 @@ export class Ledger {
    */
   readonly relationComments = new Map<string, Map<string, { keyword: string; comment: string }>>();
   /**
-   * Views whose CREATE text no longer describes them: a column they read was renamed since
-   * (PostgreSQL follows the rename, the text does not). `view:name` → why.
+   * Views and triggers whose CREATE text no longer describes them: a column or table they read
+   * was renamed since (PostgreSQL follows the rename, the text does not). Keyed like `objects`
+   * (`view:name`, `trigger:table\0name`) → why.
    */
-  readonly staleViews = new Map<string, string>();
+  readonly stale = new Map<string, string>();
+  /** Row level security and policies of each table (the catalog does not model them). */
+  security = new TableSecurity();
   /** Sequences owned by a table's column (OWNED BY, not serial): table → sequence name → its QName and column. DROP TABLE drops them. */
   readonly ownedSequences = new Map<string, Map<string, { sequence: QName; column: string }>>();
 
@@ -64,7 +68,8 @@ export class Ledger {
     for (const [k, v] of this.comments) c.comments.set(k, v);
     for (const [k, v] of this.tableText) c.tableText.set(k, v);
     for (const [k, v] of this.relationComments) c.relationComments.set(k, new Map(v));
-    for (const [k, v] of this.staleViews) c.staleViews.set(k, v);
+    for (const [k, v] of this.stale) c.stale.set(k, v);
+    c.security = this.security.clone();
     for (const [k, v] of this.ownedSequences) c.ownedSequences.set(k, new Map(v));
     return c;
   }
@@ -73,6 +78,7 @@ export class Ledger {
   record(stmt: Statement, catalog: Catalog): void {
     const n = stmt.node;
     if (!n) return;
+    this.security.record(stmt);
     this.collectExprs(stmt, n);
     switch (stmt.kind) {
       case 'CreateStmt': {
@@ -114,12 +120,12 @@ export class Ledger {
       }
       case 'ViewStmt':
         this.objects.set(`view:${key(rangeVarName(n.view))}`, stmt.text);
-        this.staleViews.delete(`view:${key(rangeVarName(n.view))}`);
+        this.stale.delete(`view:${key(rangeVarName(n.view))}`);
         return;
       case 'CreateTableAsStmt': {
         const k = `${n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table'}:${key(rangeVarName(n.into?.rel))}`;
         this.objects.set(k, stmt.text);
-        this.staleViews.delete(k);
+        this.stale.delete(k);
         return;
       }
       case 'CreateFunctionStmt':
@@ -127,6 +133,7 @@ export class Ledger {
         return;
       case 'CreateTrigStmt':
         this.objects.set(`trigger:${tkey(rangeVarName(n.relation), n.trigname)}`, stmt.text);
+        this.stale.delete(`trigger:${tkey(rangeVarName(n.relation), n.trigname)}`);
         return;
       case 'CreatePolicyStmt':
         this.objects.set(`policy:${tkey(rangeVarName(n.table), n.policy_name)}`, stmt.text);
@@ -229,9 +236,11 @@ export class Ledger {
     if (n.renameType === 'OBJECT_COLUMN' && n.subname) {
       this.renameColumnInDefinitions(rel, n.subname, n.newname);
       for (const d of catalog.dependentsOf(rel, n.subname)) {
-        if (d.kind === 'view' || d.kind === 'materialized view') this.staleViews.set(`${d.kind === 'view' ? 'view' : 'matview'}:${d.name}`, `it was created before column ${n.subname} of ${qname(rel)} was renamed to ${n.newname}, so its CREATE text names the old column`);
+        if (d.kind === 'view' || d.kind === 'materialized view') this.stale.set(`${d.kind === 'view' ? 'view' : 'matview'}:${d.name}`, `it was created before column ${n.subname} of ${qname(rel)} was renamed to ${n.newname}, so its CREATE text names the old column`);
       }
     }
+    if (n.renameType === 'OBJECT_TRIGGER') this.renameTrigger(rel, n.subname, n.newname);
+    if (RELATION_KEYWORD[n.renameType]) this.relationRenamed(rel, n.newname, n.renameType === 'OBJECT_TABLE');
     const owned = this.ownedSequences.get(key(rel));
     if (owned && n.renameType === 'OBJECT_TABLE') {
       this.ownedSequences.delete(key(rel));
@@ -249,6 +258,56 @@ export class Ledger {
       this.relationComments.delete(key(rel));
       this.relationComments.set(n.newname, m);
     }
+  }
+
+  /** ALTER TRIGGER … RENAME: the text moves to the new name and says it. */
+  private renameTrigger(table: QName, from: string, to: string): void {
+    const k = `trigger:${tkey(table, from)}`;
+    const text = this.objects.get(k);
+    if (text === undefined) return;
+    this.objects.delete(k);
+    const r = retarget(text, { keyword: 'trigger', name: to });
+    if (r) this.objects.set(`trigger:${tkey(table, to)}`, r.text);
+    this.moveStale(k, `trigger:${tkey(table, to)}`);
+  }
+
+  /**
+   * A renamed table, view or materialized view. The triggers of a renamed table move with it (their
+   * ON clause rewritten). Every other view or trigger whose text names the old name is stale: the
+   * database follows the rename, the text does not, so re-creating from it would fail or, if a new
+   * relation took the old name, read the wrong one.
+   */
+  private relationRenamed(rel: QName, to: string, isTable: boolean): void {
+    const from = rel.name;
+    const moved = new Set<string>();
+    if (isTable) {
+      for (const [k, text] of [...this.objects]) {
+        if (!k.startsWith(`trigger:${from}\u0000`)) continue;
+        const nk = `trigger:${to}${k.slice(`trigger:${from}`.length)}`;
+        this.objects.delete(k);
+        this.moveStale(k, nk);
+        const r = retarget(text, { table: to, from });
+        this.objects.set(nk, r?.text ?? text);
+        if (!r || r.stale) this.stale.set(nk, `it was created before table ${qname(rel)} was renamed to ${to}, and its text names the old table`);
+        moved.add(nk);
+      }
+    }
+    for (const [k, text] of this.objects) {
+      if (moved.has(k) || !/^(view|matview|trigger):/.test(k) || this.stale.has(k) || !mentions(text, from)) continue;
+      this.stale.set(k, `it was created before ${isTable ? 'table' : 'view'} ${qname(rel)} was renamed to ${to}, so its CREATE text names the old name`);
+    }
+  }
+
+  private moveStale(from: string, to: string): void {
+    const why = this.stale.get(from);
+    this.stale.delete(from);
+    if (why !== undefined) this.stale.set(to, why);
+  }
+
+  /** Why the stored text of an object no longer describes it, if it does not. */
+  staleness(kind: string, name: QName | string | undefined, table?: QName): string | undefined {
+    const n = typeof name === 'string' ? name : key(name);
+    return this.stale.get(table ? `${kind}:${tkey(table, n)}` : `${kind}:${n}`);
   }
 
   /**

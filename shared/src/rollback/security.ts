@@ -1,0 +1,191 @@
+// Row-level security of tables and their policies, as the migrations set them. The schema catalog
+// does not model either, and DROP TABLE takes both with it, so the down of a DROP TABLE needs them
+// from here: ENABLE / FORCE ROW LEVEL SECURITY and each policy's CREATE POLICY text (with the ALTER
+// POLICY statements made on it since), followed through policy and table renames and drops.
+import { rangeVarName, stringList } from '../ast/names';
+import type { Statement } from '../parse/statement';
+import { mentions, retarget } from './text';
+
+export interface PolicyDef {
+  /** CREATE POLICY, then each ALTER POLICY since, rewritten to the policy's and table's current names. */
+  texts: string[];
+  /** Why these texts no longer describe the policy (it is then reported, never re-created from them). */
+  unknown?: string;
+}
+
+export interface RowSecurity {
+  enabled: boolean;
+  forced: boolean;
+}
+
+type Restored = { sql: string[]; notes: string[] };
+
+/** Table keys are bare names, like the rest of the ledger. */
+export class TableSecurity {
+  /** table → policy name → its definition. */
+  readonly policies = new Map<string, Map<string, PolicyDef>>();
+  /** table → row security flags; present for every table created by the migrations. */
+  readonly rls = new Map<string, RowSecurity>();
+  /** table → why it may have policies or row security this ledger did not see (set in a DO block). */
+  readonly unseen = new Map<string, string>();
+
+  clone(): TableSecurity {
+    const c = new TableSecurity();
+    for (const [t, m] of this.policies) c.policies.set(t, new Map([...m].map(([k, v]) => [k, { ...v, texts: [...v.texts] }])));
+    for (const [t, v] of this.rls) c.rls.set(t, { ...v });
+    for (const [t, v] of this.unseen) c.unseen.set(t, v);
+    return c;
+  }
+
+  policy(table: string, name: string): PolicyDef | undefined {
+    return this.policies.get(table)?.get(name);
+  }
+
+  record(stmt: Statement): void {
+    const n = stmt.node;
+    if (!n) return;
+    switch (stmt.kind) {
+      case 'CreateStmt': {
+        const t = rangeVarName(n.relation)?.name;
+        // CREATE TABLE IF NOT EXISTS on an existing table changes nothing.
+        if (t && !(n.if_not_exists && this.rls.has(t))) this.forget(t), this.rls.set(t, { enabled: false, forced: false });
+        return;
+      }
+      case 'AlterTableStmt':
+        return this.alterTable(n);
+      case 'CreatePolicyStmt': {
+        const t = rangeVarName(n.table)?.name;
+        if (t) this.tablePolicies(t).set(n.policy_name, { texts: [stmt.text] });
+        return;
+      }
+      case 'AlterPolicyStmt': {
+        const def = this.policy(rangeVarName(n.table)?.name ?? '', n.policy_name);
+        if (def) def.texts.push(stmt.text);
+        return;
+      }
+      case 'DropStmt':
+        if (n.removeType === 'OBJECT_TABLE') for (const o of n.objects ?? []) this.forget(stringList(o.List?.items).pop() ?? '');
+        if (n.removeType === 'OBJECT_POLICY') {
+          for (const o of n.objects ?? []) {
+            const names = stringList(o.List?.items);
+            this.policies.get(names[names.length - 2] ?? '')?.delete(names[names.length - 1] ?? '');
+          }
+        }
+        return;
+      case 'RenameStmt':
+        if (n.renameType === 'OBJECT_POLICY') this.renamePolicy(rangeVarName(n.relation)?.name ?? '', n.subname, n.newname);
+        else if (n.renameType === 'OBJECT_TABLE' || n.renameType === 'OBJECT_VIEW' || n.renameType === 'OBJECT_MATVIEW' || n.renameType === 'OBJECT_FOREIGN_TABLE') {
+          this.renameTable(rangeVarName(n.relation)?.name ?? '', n.newname, n.renameType === 'OBJECT_TABLE');
+        }
+        return;
+      case 'DoStmt':
+        this.noteDoBlock(stmt.text);
+        return;
+      default:
+    }
+  }
+
+  /**
+   * What a re-created `table` (written `sqlName` in the down) needs back: its row security flags
+   * and its policies. `notes` says what cannot be put back and why: the down is then partial.
+   */
+  restore(table: string, sqlName: string): Restored {
+    const out: Restored = { sql: [], notes: [] };
+    const rls = this.rls.get(table);
+    if (rls?.enabled) out.sql.push(`ALTER TABLE ${sqlName} ENABLE ROW LEVEL SECURITY;`);
+    if (rls?.forced) out.sql.push(`ALTER TABLE ${sqlName} FORCE ROW LEVEL SECURITY;`);
+    for (const [name, def] of this.policies.get(table) ?? []) {
+      if (def.unknown) out.notes.push(`policy ${name} on ${sqlName} is not re-created: ${def.unknown}`);
+      else out.sql.push(...def.texts.map((t) => `${t};`));
+    }
+    const unseen = this.unseen.get(table);
+    if (unseen) out.notes.push(`${sqlName} may have had row level security or policies that pgsafe cannot read: ${unseen}`);
+    return out;
+  }
+
+  private tablePolicies(table: string): Map<string, PolicyDef> {
+    let m = this.policies.get(table);
+    if (!m) this.policies.set(table, (m = new Map()));
+    return m;
+  }
+
+  private forget(table: string): void {
+    this.policies.delete(table);
+    this.rls.delete(table);
+    this.unseen.delete(table);
+  }
+
+  private alterTable(n: any): void {
+    const t = rangeVarName(n.relation)?.name;
+    if (!t) return;
+    for (const c of n.cmds ?? []) {
+      const sub = c.AlterTableCmd?.subtype;
+      const flags = FLAGS[sub];
+      if (!flags) continue;
+      let s = this.rls.get(t);
+      if (!s) this.rls.set(t, (s = { enabled: false, forced: false }));
+      Object.assign(s, flags);
+    }
+  }
+
+  private renamePolicy(table: string, from: string, to: string): void {
+    const m = this.policies.get(table);
+    const def = m?.get(from);
+    if (!m || !def) return;
+    m.delete(from);
+    m.set(to, renamed(def, (t) => retarget(t, { keyword: 'policy', name: to })));
+  }
+
+  /**
+   * A relation renamed: its own flags and policies move to the new name with their ON clause
+   * rewritten; any other policy whose text names it (a subquery in USING) no longer says what
+   * PostgreSQL has (it follows the rename by OID) and is marked unknown.
+   */
+  private renameTable(from: string, to: string, isTable: boolean): void {
+    if (!from) return;
+    for (const [table, m] of this.policies) {
+      if (isTable && table === from) continue;
+      for (const def of m.values()) {
+        if (!def.unknown && def.texts.some((t) => mentions(t, from))) def.unknown = `its text names ${from}, which was renamed to ${to} after it was created`;
+      }
+    }
+    if (!isTable) return;
+    const own = this.policies.get(from);
+    if (own) {
+      this.policies.delete(from);
+      this.policies.set(to, new Map([...own].map(([k, def]) => [k, renamed(def, (t) => retarget(t, { table: to, from }), `its text names ${from}, which was renamed to ${to} after it was created`)])));
+    }
+    for (const m of [this.rls, this.unseen] as Map<string, any>[]) {
+      const v = m.get(from);
+      if (v === undefined) continue;
+      m.delete(from);
+      m.set(to, v);
+    }
+  }
+
+  /** A DO block that creates policies or sets row security: on the tables it names, they are unknown. */
+  private noteDoBlock(text: string): void {
+    if (!/\b(create|alter|drop)\s+policy\b|\brow\s+level\s+security\b/i.test(text)) return;
+    for (const t of this.rls.keys()) if (new RegExp(`\\b${t.replace(/[^\w]/g, '\\$&')}\\b`, 'i').test(text)) this.unseen.set(t, 'a DO block that names it creates policies or sets row level security');
+  }
+}
+
+const FLAGS: Record<string, Partial<RowSecurity>> = {
+  AT_EnableRowSecurity: { enabled: true },
+  AT_DisableRowSecurity: { enabled: false },
+  AT_ForceRowSecurity: { forced: true },
+  AT_NoForceRowSecurity: { forced: false },
+};
+
+/** `def` with every text rewritten; unknown when a rewrite fails or leaves a stale mention. */
+function renamed(def: PolicyDef, rewrite: (t: string) => { text: string; stale: boolean } | undefined, staleWhy?: string): PolicyDef {
+  if (def.unknown) return def;
+  const texts: string[] = [];
+  for (const t of def.texts) {
+    const r = rewrite(t);
+    if (!r) return { texts: def.texts, unknown: 'pgsafe could not follow a rename in its text' };
+    if (r.stale) return { texts: def.texts, unknown: staleWhy ?? 'its text names a renamed table' };
+    texts.push(r.text);
+  }
+  return { texts };
+}
