@@ -291,6 +291,8 @@ ALTER TABLE teams RENAME TO groups;
   assert.equal((await downOf('ALTER TABLE docs ENABLE ROW LEVEL SECURITY;', base)).d.items[0].status, 'no-op');
   const off = await downOf('ALTER TABLE docs DISABLE ROW LEVEL SECURITY;', base);
   assert.deepEqual([off.body, off.d.items[0].reason], ['ALTER TABLE docs ENABLE ROW LEVEL SECURITY;', undefined]);
+  const schemaWide = await downOf('DROP TABLE docs;', base + 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC;\nALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;\n');
+  assert.match(schemaWide.d.items[0].reason!, /the privileges on docs may differ: a GRANT or REVOKE on ALL TABLES IN SCHEMA ran after it was created; default privileges changed after it was created/);
   const unknown = await downOf('ALTER TABLE elsewhere ENABLE ROW LEVEL SECURITY;', base);
   assert.match(unknown.d.items[0].reason!, /assumes row level security was off before/);
 });

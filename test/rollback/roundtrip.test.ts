@@ -217,7 +217,7 @@ ALTER TABLE items ALTER COLUMN price TYPE numeric(12,2);
   }
 });
 
-test('DROP TABLE puts back row level security (ENABLE / FORCE) and the policies, through policy and table renames', async () => {
+test('DROP TABLE puts back row level security (ENABLE / FORCE), the policies and the GRANTs, through policy and table renames', async () => {
   const files = {
     'm/001_init.sql': `-- +goose Up
 CREATE TABLE teams (id int PRIMARY KEY);
@@ -230,8 +230,11 @@ CREATE POLICY team ON docs AS RESTRICTIVE FOR UPDATE USING (team_id IN (SELECT i
 CREATE POLICY tmp ON docs USING (true);
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at = now(); RETURN NEW; END $$;
 CREATE TRIGGER docs_touch BEFORE UPDATE ON docs FOR EACH ROW EXECUTE FUNCTION touch();
+GRANT SELECT, UPDATE (owner, team_id) ON docs TO PUBLIC;
+REVOKE UPDATE (team_id) ON TABLE docs FROM PUBLIC;
 `,
     'm/002_rename.sql': `-- +goose Up
+GRANT INSERT ON docs, teams TO PUBLIC;
 ALTER POLICY own ON docs RENAME TO owner_only;
 ALTER POLICY owner_only ON docs TO public USING (owner = session_user);
 ALTER TABLE docs RENAME TO documents;
@@ -242,7 +245,7 @@ DROP TABLE documents;
 `,
   };
   const report = await roundTripFolder(files, 'rt_rls');
-  assert.deepEqual(report['002_rename.sql'], ['inverted', 'inverted', 'inverted', 'inverted']);
+  assert.deepEqual(report['002_rename.sql'], ['inverted', 'inverted', 'inverted', 'inverted', 'inverted']);
   assert.deepEqual(report['003_drop.sql'], ['recreated']);
   // The snapshot compared pg_policies and the row security flags; read pg_class / pg_policy directly too.
   const dir = folder(files);
@@ -259,6 +262,10 @@ DROP TABLE documents;
     assert.match(policies[1].chk, /team_id > 0/);
     const trig = (await db.query(`select tgname from pg_trigger where tgrelid = 'documents'::regclass and not tgisinternal`)).rows;
     assert.deepEqual(trig, [{ tgname: 'docs_touch' }], `${db.name}: the trigger followed the table rename`);
+    const granted = (await db.query(`select privilege_type as p from pg_class c, aclexplode(c.relacl) x where c.oid = 'documents'::regclass and x.grantee = 0 order by 1`)).rows;
+    assert.deepEqual(granted.map((r: any) => r.p), ['INSERT', 'SELECT'], `${db.name}: table privileges granted since it was created are put back`);
+    const columns = (await db.query(`select a.attname, x.privilege_type as p from pg_attribute a, aclexplode(a.attacl) x where a.attrelid = 'documents'::regclass and x.grantee = 0 order by 1`)).rows;
+    assert.deepEqual(columns.map((r: any) => `${r.attname} ${r.p}`), ['owner UPDATE'], `${db.name}: column privileges too, REVOKE replayed`);
   }
 });
 

@@ -7,6 +7,7 @@ import { defaultIndexName } from '../context/derive';
 import type { Statement } from '../parse/statement';
 import { functionKey, commentKey, type Ledger } from './ledger';
 import { recreateColumn, recreateTable, recreateView, dependentViews, referencingForeignKeys, addConstraintSql, indexSql } from './recreate';
+import { invertRowSecurity, restorePolicy } from './security';
 import { itemEnd, literal, offsetIn, qname, tokens } from './text';
 import type { DownStatus } from './types';
 
@@ -100,11 +101,8 @@ export function invertStatement(stmt: Statement, catalog: Catalog, ledger: Ledge
     case 'CreatePolicyStmt':
       return inv([`DROP POLICY IF EXISTS ${quoteIdent(n.policy_name)} ON ${rel(rangeVarName(n.table))};`]);
     case 'AlterPolicyStmt': {
-      // The policy as it was: dropped and made again from its CREATE text and the ALTERs before this one.
       const table = rangeVarName(n.table);
-      const def = table && ledger.security.policy(table.name, n.policy_name);
-      if (!def || def.unknown) return none('unsupported', `the previous definition of policy ${n.policy_name} is not known${def?.unknown ? `: ${def.unknown}` : ''}`);
-      return inv([`DROP POLICY IF EXISTS ${quoteIdent(n.policy_name)} ON ${rel(table)};`, ...def.texts.map((t) => `${t};`)], 'restores the previous definition of the policy');
+      return restorePolicy(ledger.security, n.policy_name, table && qname(table), table?.name);
     }
     case 'CreateExtensionStmt':
       if (n.if_not_exists && ledger.object('extension', n.extname)) return none('no-op', `extension ${n.extname} was created by an earlier migration`);
@@ -405,27 +403,12 @@ function invertDropOne(type: string, o: any, n: any, catalog: Catalog, ledger: L
       return inv([`${text};`]);
     }
     case 'OBJECT_POLICY': {
-      // The policy's CREATE text and the ALTER POLICY statements since, renames followed.
       const table = listName(items.slice(0, -1));
-      const def = table && ledger.security.policy(table.name, q.name);
-      if (!def) return missing(`policy ${q.name}`);
-      if (def.unknown) return none('unsupported', `policy ${q.name} cannot be re-created from its text: ${def.unknown}`);
-      return inv(def.texts.map((t) => `${t};`));
+      if (!table || !ledger.security.policy(table.name, q.name)) return missing(`policy ${q.name}`);
+      return restorePolicy(ledger.security, q.name, undefined, table.name);
     }
     default:
       return none('unsupported', `pgsafe cannot re-create a dropped ${type.replace(/^OBJECT_/, '').toLowerCase()}`);
   }
 }
 
-/**
- * ENABLE / DISABLE / FORCE / NO FORCE ROW LEVEL SECURITY: the ledger knows the flag before for
- * tables the migrations created (a no-op when it was already so); otherwise the opposite is assumed.
- */
-function invertRowSecurity(subtype: string, t: string, before: { enabled: boolean; forced: boolean } | undefined): Inverse {
-  const force = subtype === 'AT_ForceRowSecurity' || subtype === 'AT_NoForceRowSecurity';
-  const on = subtype === 'AT_EnableRowSecurity' || subtype === 'AT_ForceRowSecurity';
-  const was = before && (force ? before.forced : before.enabled);
-  if (was === on) return none('no-op', `row level security was already ${force ? (on ? 'forced' : 'not forced') : on ? 'on' : 'off'}`);
-  const sql = `${t} ${force ? (on ? 'NO FORCE' : 'FORCE') : on ? 'DISABLE' : 'ENABLE'} ROW LEVEL SECURITY;`;
-  return inv([sql], was === undefined && !force ? `assumes row level security was ${on ? 'off' : 'on'} before` : undefined);
-}

@@ -6,8 +6,9 @@ import { listName, rangeVarName, stringList, type QName } from '../ast/names';
 import { defaultConstraintName, defaultIndexName } from '../context/derive';
 import type { Catalog } from '../context/catalog';
 import type { Statement } from '../parse/statement';
+import { RELATION_KEYWORD, key, recordRename, tkey } from './renames';
 import { TableSecurity } from './security';
-import { exprText, fingerprint, itemEnd, literal, mentions, offsetIn, qname, retarget, tokens } from './text';
+import { exprText, fingerprint, itemEnd, literal, offsetIn, qname, tokens } from './text';
 
 export interface IndexDef {
   table: QName;
@@ -17,8 +18,6 @@ export interface IndexDef {
   only: boolean;
 }
 
-const key = (q: QName | undefined) => (q ? q.name : '');
-const tkey = (t: QName | undefined, name: string) => `${key(t)}\u0000${name}`;
 
 /** Cut a leading `CONSTRAINT name` from a constraint's text. */
 function withoutName(text: string): string {
@@ -169,30 +168,9 @@ export class Ledger {
         if (n.removeType === 'OBJECT_TABLE') for (const o of n.objects ?? []) this.ownedSequences.delete(key(listName(o.List?.items)));
         if (n.removeType === 'OBJECT_SEQUENCE') for (const o of n.objects ?? []) for (const m of this.ownedSequences.values()) m.delete(key(listName(o.List?.items)));
         return;
-      case 'RenameStmt': {
-        this.followRename(n, catalog);
-        if (n.renameType === 'OBJECT_INDEX') {
-          const old = rangeVarName(n.relation);
-          const def = old && this.indexes.get(old.name);
-          if (old && def) {
-            this.indexes.delete(old.name);
-            this.indexes.set(n.newname, def);
-          }
-        } else if (n.renameType === 'OBJECT_TABCONSTRAINT') {
-          const t = rangeVarName(n.relation);
-          const def = this.constraints.get(tkey(t, n.subname));
-          if (def) this.constraints.set(tkey(t, n.newname), def);
-          const idx = this.indexes.get(n.subname);
-          if (idx) this.indexes.set(n.newname, idx);
-        } else if (n.renameType === 'OBJECT_TABLE') {
-          const t = rangeVarName(n.relation);
-          this.tableText.delete(key(t));
-          for (const [k, v] of [...this.constraints]) if (k.startsWith(`${key(t)}\u0000`)) this.constraints.set(`${n.newname}${k.slice(key(t).length)}`, v);
-          for (const [k, v] of [...this.identity]) if (k.startsWith(`${key(t)}\u0000`)) this.identity.set(`${n.newname}${k.slice(key(t).length)}`, v);
-          for (const def of this.indexes.values()) if (t && def.table.name === t.name) def.table = { schema: def.table.schema, name: n.newname };
-        } else if (n.relation) this.tableText.delete(key(rangeVarName(n.relation)));
+      case 'RenameStmt':
+        recordRename(this, n, catalog);
         return;
-      }
       default:
         return;
     }
@@ -229,105 +207,10 @@ export class Ledger {
     m.set(key(seq), { sequence: seq, column });
   }
 
-  /** Comments follow their relation and column through renames. */
-  private followRename(n: any, catalog: Catalog): void {
-    const rel = rangeVarName(n.relation);
-    if (!rel) return;
-    if (n.renameType === 'OBJECT_COLUMN' && n.subname) {
-      this.renameColumnInDefinitions(rel, n.subname, n.newname);
-      for (const d of catalog.dependentsOf(rel, n.subname)) {
-        if (d.kind === 'view' || d.kind === 'materialized view') this.stale.set(`${d.kind === 'view' ? 'view' : 'matview'}:${d.name}`, `it was created before column ${n.subname} of ${qname(rel)} was renamed to ${n.newname}, so its CREATE text names the old column`);
-      }
-    }
-    if (n.renameType === 'OBJECT_TRIGGER') this.renameTrigger(rel, n.subname, n.newname);
-    if (RELATION_KEYWORD[n.renameType]) this.relationRenamed(rel, n.newname, n.renameType === 'OBJECT_TABLE');
-    const owned = this.ownedSequences.get(key(rel));
-    if (owned && n.renameType === 'OBJECT_TABLE') {
-      this.ownedSequences.delete(key(rel));
-      this.ownedSequences.set(n.newname, owned);
-    } else if (owned && n.renameType === 'OBJECT_COLUMN') {
-      for (const o of owned.values()) if (o.column === n.subname) o.column = n.newname;
-    }
-    const m = this.relationComments.get(key(rel));
-    if (!m) return;
-    if (n.renameType === 'OBJECT_COLUMN' && n.subname) {
-      const c = m.get(n.subname);
-      m.delete(n.subname);
-      if (c) m.set(n.newname, c);
-    } else if (RELATION_KEYWORD[n.renameType]) {
-      this.relationComments.delete(key(rel));
-      this.relationComments.set(n.newname, m);
-    }
-  }
-
-  /** ALTER TRIGGER … RENAME: the text moves to the new name and says it. */
-  private renameTrigger(table: QName, from: string, to: string): void {
-    const k = `trigger:${tkey(table, from)}`;
-    const text = this.objects.get(k);
-    if (text === undefined) return;
-    this.objects.delete(k);
-    const r = retarget(text, { keyword: 'trigger', name: to });
-    if (r) this.objects.set(`trigger:${tkey(table, to)}`, r.text);
-    this.moveStale(k, `trigger:${tkey(table, to)}`);
-  }
-
-  /**
-   * A renamed table, view or materialized view. The triggers of a renamed table move with it (their
-   * ON clause rewritten). Every other view or trigger whose text names the old name is stale: the
-   * database follows the rename, the text does not, so re-creating from it would fail or, if a new
-   * relation took the old name, read the wrong one.
-   */
-  private relationRenamed(rel: QName, to: string, isTable: boolean): void {
-    const from = rel.name;
-    const moved = new Set<string>();
-    if (isTable) {
-      for (const [k, text] of [...this.objects]) {
-        if (!k.startsWith(`trigger:${from}\u0000`)) continue;
-        const nk = `trigger:${to}${k.slice(`trigger:${from}`.length)}`;
-        this.objects.delete(k);
-        this.moveStale(k, nk);
-        const r = retarget(text, { table: to, from });
-        this.objects.set(nk, r?.text ?? text);
-        if (!r || r.stale) this.stale.set(nk, `it was created before table ${qname(rel)} was renamed to ${to}, and its text names the old table`);
-        moved.add(nk);
-      }
-    }
-    for (const [k, text] of this.objects) {
-      if (moved.has(k) || !/^(view|matview|trigger):/.test(k) || this.stale.has(k) || !mentions(text, from)) continue;
-      this.stale.set(k, `it was created before ${isTable ? 'table' : 'view'} ${qname(rel)} was renamed to ${to}, so its CREATE text names the old name`);
-    }
-  }
-
-  private moveStale(from: string, to: string): void {
-    const why = this.stale.get(from);
-    this.stale.delete(from);
-    if (why !== undefined) this.stale.set(to, why);
-  }
-
   /** Why the stored text of an object no longer describes it, if it does not. */
   staleness(kind: string, name: QName | string | undefined, table?: QName): string | undefined {
     const n = typeof name === 'string' ? name : key(name);
     return this.stale.get(table ? `${kind}:${tkey(table, n)}` : `${kind}:${n}`);
-  }
-
-  /**
-   * A renamed column: the index and constraint texts of its table that name it are rewritten, so
-   * a re-created index says the column's current name (PostgreSQL follows renames by number).
-   */
-  private renameColumnInDefinitions(table: QName, from: string, to: string): void {
-    const rename = (text: string) => {
-      let out = '';
-      let pos = 0;
-      for (const t of tokens(text)) {
-        const ident = t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase();
-        if (ident !== from || /^'/.test(t.text)) continue;
-        out += text.slice(pos, t.start) + qname({ name: to });
-        pos = t.end;
-      }
-      return out + text.slice(pos);
-    };
-    for (const def of this.indexes.values()) if (def.table.name === table.name) def.tail = rename(def.tail);
-    for (const [k, v] of this.constraints) if (k.startsWith(`${key(table)}\u0000`)) this.constraints.set(k, rename(v));
   }
 
   /** COMMENT statements that put back the comments of `r` (named `sql` in the down) and of its existing columns. */
@@ -409,10 +292,6 @@ export class Ledger {
     return node === undefined ? undefined : this.exprs.get(fingerprint(node));
   }
 }
-
-const RELATION_KEYWORD: Record<string, string> = {
-  OBJECT_TABLE: 'TABLE', OBJECT_VIEW: 'VIEW', OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
-};
 
 const CONTYPES: Record<string, 'foreign' | 'check' | 'unique' | 'primary' | 'exclusion'> = {
   CONSTR_FOREIGN: 'foreign', CONSTR_CHECK: 'check', CONSTR_UNIQUE: 'unique', CONSTR_PRIMARY: 'primary', CONSTR_EXCLUSION: 'exclusion',

@@ -2,9 +2,10 @@
 // does not model either, and DROP TABLE takes both with it, so the down of a DROP TABLE needs them
 // from here: ENABLE / FORCE ROW LEVEL SECURITY and each policy's CREATE POLICY text (with the ALTER
 // POLICY statements made on it since), followed through policy and table renames and drops.
-import { rangeVarName, stringList } from '../ast/names';
+import { quoteIdent, rangeVarName, stringList } from '../ast/names';
 import type { Statement } from '../parse/statement';
-import { mentions, retarget } from './text';
+import type { Inverse } from './invert';
+import { mentions, retarget, tokens, type Tok } from './text';
 
 export interface PolicyDef {
   /** CREATE POLICY, then each ALTER POLICY since, rewritten to the policy's and table's current names. */
@@ -20,6 +21,12 @@ export interface RowSecurity {
 
 type Restored = { sql: string[]; notes: string[] };
 
+/** A GRANT / REVOKE on one table, cut around its object list: `GRANT SELECT ON` + table + `TO reader`. */
+interface Privilege {
+  head: string;
+  tail: string;
+}
+
 /** Table keys are bare names, like the rest of the ledger. */
 export class TableSecurity {
   /** table → policy name → its definition. */
@@ -28,12 +35,18 @@ export class TableSecurity {
   readonly rls = new Map<string, RowSecurity>();
   /** table → why it may have policies or row security this ledger did not see (set in a DO block). */
   readonly unseen = new Map<string, string>();
+  /** table → the GRANT / REVOKE statements naming it since it was created, in order. */
+  readonly privileges = new Map<string, Privilege[]>();
+  /** table → why its privileges may differ from replaying those (schema-wide grants, default privileges). */
+  readonly privilegeNotes = new Map<string, string>();
 
   clone(): TableSecurity {
     const c = new TableSecurity();
     for (const [t, m] of this.policies) c.policies.set(t, new Map([...m].map(([k, v]) => [k, { ...v, texts: [...v.texts] }])));
     for (const [t, v] of this.rls) c.rls.set(t, { ...v });
     for (const [t, v] of this.unseen) c.unseen.set(t, v);
+    for (const [t, v] of this.privileges) c.privileges.set(t, [...v]);
+    for (const [t, v] of this.privilegeNotes) c.privilegeNotes.set(t, v);
     return c;
   }
 
@@ -81,6 +94,12 @@ export class TableSecurity {
       case 'DoStmt':
         this.noteDoBlock(stmt.text);
         return;
+      case 'GrantStmt':
+        this.grant(stmt);
+        return;
+      case 'AlterDefaultPrivilegesStmt':
+        for (const t of this.rls.keys()) this.notePrivileges(t, 'default privileges changed after it was created: the re-created table gets the ones in force when the down runs');
+        return;
       default:
     }
   }
@@ -100,6 +119,9 @@ export class TableSecurity {
     }
     const unseen = this.unseen.get(table);
     if (unseen) out.notes.push(`${sqlName} may have had row level security or policies that pgsafe cannot read: ${unseen}`);
+    for (const p of this.privileges.get(table) ?? []) out.sql.push(`${p.head} TABLE ${sqlName} ${p.tail};`);
+    const privileges = this.privilegeNotes.get(table);
+    if (privileges) out.notes.push(`the privileges on ${sqlName} may differ: ${privileges}`);
     return out;
   }
 
@@ -109,10 +131,34 @@ export class TableSecurity {
     return m;
   }
 
+  private notePrivileges(table: string, why: string): void {
+    const had = this.privilegeNotes.get(table);
+    this.privilegeNotes.set(table, had && !had.includes(why) ? `${had}; ${why}` : why);
+  }
+
   private forget(table: string): void {
-    this.policies.delete(table);
-    this.rls.delete(table);
-    this.unseen.delete(table);
+    for (const m of [this.policies, this.rls, this.unseen, this.privileges, this.privilegeNotes] as Map<string, unknown>[]) m.delete(table);
+  }
+
+  /**
+   * GRANT / REVOKE on tables the migrations created, kept per table with the object list cut out
+   * (re-made for the table alone under its name at the time of the down). Schema-wide ones
+   * (ALL TABLES IN SCHEMA) are noted, not replayed: which tables they reached is not tracked.
+   */
+  private grant(stmt: Statement): void {
+    const n = stmt.node!;
+    if (n.objtype !== 'OBJECT_TABLE') return;
+    if (n.targtype !== 'ACL_TARGET_OBJECT') {
+      for (const t of this.rls.keys()) this.notePrivileges(t, 'a GRANT or REVOKE on ALL TABLES IN SCHEMA ran after it was created');
+      return;
+    }
+    const cut = cutObjects(stmt.text, n.is_grant ? 'to' : 'from');
+    for (const o of n.objects ?? []) {
+      const t = o.RangeVar?.relname;
+      if (!t || !this.rls.has(t)) continue;
+      if (!cut) this.notePrivileges(t, 'pgsafe could not read a GRANT or REVOKE on it');
+      else this.privileges.set(t, [...(this.privileges.get(t) ?? []), cut]);
+    }
   }
 
   private alterTable(n: any): void {
@@ -155,7 +201,7 @@ export class TableSecurity {
       this.policies.delete(from);
       this.policies.set(to, new Map([...own].map(([k, def]) => [k, renamed(def, (t) => retarget(t, { table: to, from }), `its text names ${from}, which was renamed to ${to} after it was created`)])));
     }
-    for (const m of [this.rls, this.unseen] as Map<string, any>[]) {
+    for (const m of [this.rls, this.unseen, this.privileges, this.privilegeNotes] as Map<string, any>[]) {
       const v = m.get(from);
       if (v === undefined) continue;
       m.delete(from);
@@ -168,6 +214,19 @@ export class TableSecurity {
     if (!/\b(create|alter|drop)\s+policy\b|\brow\s+level\s+security\b/i.test(text)) return;
     for (const t of this.rls.keys()) if (new RegExp(`\\b${t.replace(/[^\w]/g, '\\$&')}\\b`, 'i').test(text)) this.unseen.set(t, 'a DO block that names it creates policies or sets row level security');
   }
+}
+
+/** `GRANT SELECT ON TABLE a, b TO r` → `GRANT SELECT ON` and `TO r` (the first top-level ON, then TO / FROM). */
+function cutObjects(text: string, word: 'to' | 'from'): Privilege | undefined {
+  let depth = 0;
+  let on: Tok | undefined;
+  for (const t of tokens(text)) {
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth--;
+    else if (depth === 0 && !on && t.text.toLowerCase() === 'on') on = t;
+    else if (depth === 0 && on && t.text.toLowerCase() === word) return { head: text.slice(0, on.end), tail: text.slice(t.start) };
+  }
+  return undefined;
 }
 
 const FLAGS: Record<string, Partial<RowSecurity>> = {
@@ -188,4 +247,28 @@ function renamed(def: PolicyDef, rewrite: (t: string) => { text: string; stale: 
     texts.push(r.text);
   }
   return { texts };
+}
+
+/**
+ * ENABLE / DISABLE / FORCE / NO FORCE ROW LEVEL SECURITY: the ledger knows the flag before for
+ * tables the migrations created (a no-op when it was already so); otherwise the opposite is assumed.
+ */
+export function invertRowSecurity(subtype: string, t: string, before: { enabled: boolean; forced: boolean } | undefined): Inverse {
+  const force = subtype === 'AT_ForceRowSecurity' || subtype === 'AT_NoForceRowSecurity';
+  const on = subtype === 'AT_EnableRowSecurity' || subtype === 'AT_ForceRowSecurity';
+  const was = before && (force ? before.forced : before.enabled);
+  if (was === on) return { status: 'no-op', sql: [], reason: `row level security was already ${force ? (on ? 'forced' : 'not forced') : on ? 'on' : 'off'}` };
+  const sql = `${t} ${force ? (on ? 'NO FORCE' : 'FORCE') : on ? 'DISABLE' : 'ENABLE'} ROW LEVEL SECURITY;`;
+  return { status: 'inverted', sql: [sql], reason: was === undefined && !force ? `assumes row level security was ${on ? 'off' : 'on'} before` : undefined };
+}
+
+/**
+ * A policy put back as it was before this statement: its CREATE text and the ALTER POLICY statements
+ * since. `dropFirst` (the table as the up wrote it) when it still exists (the inverse of an ALTER POLICY).
+ */
+export function restorePolicy(security: TableSecurity, name: string, dropFirst: string | undefined, table: string | undefined): Inverse {
+  const def = table === undefined ? undefined : security.policy(table, name);
+  if (!def || def.unknown) return { status: 'unsupported', sql: [], reason: `the previous definition of policy ${name} is not known${def?.unknown ? `: ${def.unknown}` : ''}` };
+  const drop = dropFirst ? [`DROP POLICY IF EXISTS ${quoteIdent(name)} ON ${dropFirst};`] : [];
+  return { status: 'inverted', sql: [...drop, ...def.texts.map((t) => `${t};`)], reason: dropFirst ? 'restores the previous definition of the policy' : undefined };
 }
