@@ -138,6 +138,12 @@ test('a down that does not restore the schema is reported object by object', asy
     await execScript(db, 'DROP INDEX t_n;');
     const diff = compareSnapshots(before, await snapshotSchema(db));
     assert.deepEqual(diff, ['+ column rt_c.t.extra (left behind by the down)'], db.name);
+    // Privileges: a grant left behind is reported; grant then revoke (an explicit default ACL) is not.
+    const clean = await snapshotSchema(db);
+    await db.exec('GRANT SELECT, UPDATE (n) ON t TO PUBLIC;');
+    assert.deepEqual(compareSnapshots(clean, await snapshotSchema(db)).map((d) => d.split(':')[0]), ['+ acl rt_c.t (left behind by the down)', '+ column acl rt_c.t.n (left behind by the down)'], db.name);
+    await db.exec('REVOKE SELECT, UPDATE (n) ON t FROM PUBLIC;');
+    assert.deepEqual(compareSnapshots(clean, await snapshotSchema(db)), [], db.name);
   }
 });
 

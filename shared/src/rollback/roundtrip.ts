@@ -32,8 +32,11 @@ const QUERIES: [string, string][] = [
   ['extension', `select extname as k, '' as v from pg_extension`],
   ['policy', `select schemaname||'.'||tablename||'.'||policyname as k, permissive||' '||cmd||' '||roles::text||' '||coalesce(qual,'')||' / '||coalesce(with_check,'') as v from pg_policies`],
   ['comment', `select n.nspname||'.'||c.relname||'.'||d.objsubid as k, d.description as v from pg_description d join pg_class c on c.oid=d.objoid and d.classoid='pg_class'::regclass join pg_namespace n on n.oid=c.relnamespace where ${USER}`],
-  // Privileges compared as sets (NULL is the owner's default; grant then revoke leaves it explicit).
-  ['acl', `select n.nspname||'.'||c.relname as k, (select string_agg(a::text, ',' order by a::text) from unnest(coalesce(c.relacl, acldefault(case c.relkind when 'S' then 's' else 'r' end::"char", c.relowner))) a) as v from pg_class c join pg_namespace n on n.oid=c.relnamespace where ${USER} and c.relkind in ('r','p','v','m','S','f')`],
+  // Privileges compared as sets, listed only where they differ from the owner's default (a NULL ACL;
+  // grant then revoke leaves the default explicit), so a created or dropped relation is not reported twice.
+  ['acl', `select k, v from (select n.nspname||'.'||c.relname as k, (select string_agg(a::text, ',' order by a::text) from unnest(coalesce(c.relacl, acldefault(case c.relkind when 'S' then 's' else 'r' end::"char", c.relowner))) a) as v,
+     (select string_agg(a::text, ',' order by a::text) from unnest(acldefault(case c.relkind when 'S' then 's' else 'r' end::"char", c.relowner)) a) as d
+     from pg_class c join pg_namespace n on n.oid=c.relnamespace where ${USER} and c.relkind in ('r','p','v','m','S','f')) x where v is distinct from d`],
   ['column acl', `select n.nspname||'.'||c.relname||'.'||a.attname as k, (select string_agg(x::text, ',' order by x::text) from unnest(a.attacl) x) as v from pg_attribute a join pg_class c on c.oid=a.attrelid join pg_namespace n on n.oid=c.relnamespace where ${USER} and coalesce(array_length(a.attacl, 1), 0) > 0 and a.attnum>0 and not a.attisdropped`],
   ['rls', `select n.nspname||'.'||c.relname as k, c.relrowsecurity::text||' '||c.relforcerowsecurity::text as v from pg_class c join pg_namespace n on n.oid=c.relnamespace where ${USER} and c.relkind in ('r','p') and (c.relrowsecurity or c.relforcerowsecurity)`],
 ];
