@@ -7,7 +7,7 @@ import { defaultIndexName } from '../context/derive';
 import type { Statement } from '../parse/statement';
 import { functionKey, commentKey, type Ledger } from './ledger';
 import { recreateColumn, recreateTable, recreateView, dependentViews, referencingForeignKeys, addConstraintSql, indexSql } from './recreate';
-import { invertRowSecurity, restorePolicy } from './security';
+import { invertGrant, invertRowSecurity, restorePolicy } from './security';
 import { itemEnd, literal, offsetIn, qname, tokens } from './text';
 import type { DownStatus } from './types';
 
@@ -176,26 +176,6 @@ function invertComment(stmt: Statement, ledger: Ledger): Inverse {
   const key = commentKey(stmt.node);
   const prev = ledger.comments.get(key);
   return inv([`${head} IS ${prev === undefined || prev === null ? 'NULL' : literal(prev)};`], prev === undefined ? 'no earlier migration commented on it: the comment is removed' : undefined);
-}
-
-function invertGrant(stmt: Statement): Inverse {
-  const n = stmt.node!;
-  if (!n.is_grant) return none('unsupported', 'the privileges held before a REVOKE are not known');
-  const toks = tokens(stmt.text);
-  if (toks[0]?.text.toLowerCase() !== 'grant') return none('unsupported', 'unexpected GRANT text');
-  let depth = 0;
-  let to = -1;
-  let withAt = -1;
-  toks.forEach((t, i) => {
-    if (t.text === '(') depth++;
-    else if (t.text === ')') depth--;
-    else if (depth === 0 && t.text.toLowerCase() === 'to' && to === -1) to = i;
-    else if (depth === 0 && to !== -1 && t.text.toLowerCase() === 'with' && withAt === -1) withAt = i;
-    else if (depth === 0 && to !== -1 && t.text.toLowerCase() === 'granted' && withAt === -1) withAt = i;
-  });
-  if (to === -1) return none('unsupported', 'unexpected GRANT text');
-  const end = withAt === -1 ? stmt.text.length : toks[withAt].start;
-  return inv([`REVOKE${stmt.text.slice(toks[0].end, toks[to].start)}FROM${stmt.text.slice(toks[to].end, end).trimEnd()};`], 'assumes the roles did not hold these privileges before');
 }
 
 function invertRename(n: any): Inverse {

@@ -1,7 +1,8 @@
-// Row-level security of tables and their policies, as the migrations set them. The schema catalog
-// does not model either, and DROP TABLE takes both with it, so the down of a DROP TABLE needs them
-// from here: ENABLE / FORCE ROW LEVEL SECURITY and each policy's CREATE POLICY text (with the ALTER
-// POLICY statements made on it since), followed through policy and table renames and drops.
+// Row-level security, policies and privileges of tables, as the migrations set them. The schema
+// catalog models none of them, and DROP TABLE takes them all with it, so the down of a DROP TABLE
+// needs them from here: ENABLE / FORCE ROW LEVEL SECURITY, each policy's CREATE POLICY text (with
+// the ALTER POLICY statements made on it since) and the GRANT / REVOKE statements made on the table,
+// followed through policy and table renames and drops. Also the inverses of statements on them.
 import { quoteIdent, rangeVarName, stringList } from '../ast/names';
 import type { Statement } from '../parse/statement';
 import type { Inverse } from './invert';
@@ -271,4 +272,25 @@ export function restorePolicy(security: TableSecurity, name: string, dropFirst: 
   if (!def || def.unknown) return { status: 'unsupported', sql: [], reason: `the previous definition of policy ${name} is not known${def?.unknown ? `: ${def.unknown}` : ''}` };
   const drop = dropFirst ? [`DROP POLICY IF EXISTS ${quoteIdent(name)} ON ${dropFirst};`] : [];
   return { status: 'inverted', sql: [...drop, ...def.texts.map((t) => `${t};`)], reason: dropFirst ? 'restores the previous definition of the policy' : undefined };
+}
+
+/** GRANT → REVOKE of the same privileges from the same roles (the text between the keywords kept). */
+export function invertGrant(stmt: Statement): Inverse {
+  const n = stmt.node!;
+  if (!n.is_grant) return { status: 'unsupported', sql: [], reason: 'the privileges held before a REVOKE are not known' };
+  const toks = tokens(stmt.text);
+  if (toks[0]?.text.toLowerCase() !== 'grant') return { status: 'unsupported', sql: [], reason: 'unexpected GRANT text' };
+  let depth = 0;
+  let to = -1;
+  let withAt = -1;
+  toks.forEach((t, i) => {
+    if (t.text === '(') depth++;
+    else if (t.text === ')') depth--;
+    else if (depth === 0 && t.text.toLowerCase() === 'to' && to === -1) to = i;
+    else if (depth === 0 && to !== -1 && t.text.toLowerCase() === 'with' && withAt === -1) withAt = i;
+    else if (depth === 0 && to !== -1 && t.text.toLowerCase() === 'granted' && withAt === -1) withAt = i;
+  });
+  if (to === -1) return { status: 'unsupported', sql: [], reason: 'unexpected GRANT text' };
+  const end = withAt === -1 ? stmt.text.length : toks[withAt].start;
+  return { status: 'inverted', sql: [`REVOKE${stmt.text.slice(toks[0].end, toks[to].start)}FROM${stmt.text.slice(toks[to].end, end).trimEnd()};`], reason: 'assumes the roles did not hold these privileges before' };
 }
