@@ -248,3 +248,51 @@ ALTER TABLE t RENAME COLUMN id TO ident;
   const disowned = await downOf('DROP TABLE t;', base + 'ALTER SEQUENCE s OWNED BY NONE;\n');
   assert.doesNotMatch(disowned.body, /SEQUENCE/, 'a sequence owned by nothing survives the DROP TABLE');
 });
+
+test('a view or trigger whose text names a table renamed since is stale; a table rename moves its own triggers', async () => {
+  const base = `CREATE TABLE jobs (id int, name text);
+CREATE TABLE runs (id int, job_id int);
+CREATE VIEW jobs_view AS SELECT id, name FROM jobs;
+CREATE FUNCTION chk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+CREATE CONSTRAINT TRIGGER runs_job AFTER INSERT ON runs FROM jobs FOR EACH ROW EXECUTE FUNCTION chk();
+CREATE TRIGGER jobs_chk BEFORE INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION chk();
+ALTER TABLE jobs RENAME TO tasks;
+`;
+  for (const up of ['DROP VIEW jobs_view;', 'CREATE OR REPLACE VIEW jobs_view AS SELECT id, name FROM tasks;', 'DROP TRIGGER runs_job ON runs;', 'DROP TABLE runs;']) {
+    const { d, body } = await downOf(up, base);
+    assert.equal(d.items[0].status, 'unsupported', up);
+    assert.match(d.items[0].reason!, /before table jobs was renamed to tasks/, up);
+    assert.doesNotMatch(body, /\bjobs\b(?!_)/, up);
+  }
+  const { body } = await downOf('DROP TRIGGER jobs_chk ON tasks;', base);
+  assert.equal(body, 'CREATE TRIGGER jobs_chk BEFORE INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION chk();');
+  const renamed = await downOf('DROP TRIGGER t2 ON tasks;', base + 'ALTER TRIGGER jobs_chk ON tasks RENAME TO t2;\n');
+  assert.equal(renamed.body, 'CREATE TRIGGER t2 BEFORE INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION chk();');
+  // Re-created since the rename: the new text is current again.
+  const again = await downOf('DROP VIEW jobs_view;', base + 'CREATE OR REPLACE VIEW jobs_view AS SELECT id, name FROM tasks;\n');
+  assert.equal(again.d.items[0].status, 'inverted');
+});
+
+test('DROP TABLE reports the policies and row security it cannot put back; row security inverses use the known state', async () => {
+  const base = `CREATE TABLE teams (id int);
+CREATE TABLE docs (id int, team_id int);
+ALTER TABLE docs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY team ON docs USING (team_id IN (SELECT id FROM teams));
+CREATE POLICY open ON docs USING (true);
+ALTER TABLE teams RENAME TO groups;
+`;
+  const { d, body } = await downOf('DROP TABLE docs;', base);
+  assert.equal(d.items[0].status, 'recreated');
+  assert.match(d.items[0].reason!, /policy team on docs is not re-created: its text names teams, which was renamed to groups/);
+  assert.match(body, /ALTER TABLE docs ENABLE ROW LEVEL SECURITY;\nCREATE POLICY open ON docs USING \(true\);$/);
+  assert.doesNotMatch(body, /POLICY team/);
+  const viaDo = await downOf('DROP TABLE docs;', base + `DO $$ BEGIN EXECUTE 'CREATE POLICY p2 ON docs USING (true)'; END $$;\n`);
+  assert.match(viaDo.d.items[0].reason!, /docs may have had row level security or policies that pgsafe cannot read: a DO block/);
+  assert.equal((await downOf('ALTER TABLE docs ENABLE ROW LEVEL SECURITY;', base)).d.items[0].status, 'no-op');
+  const off = await downOf('ALTER TABLE docs DISABLE ROW LEVEL SECURITY;', base);
+  assert.deepEqual([off.body, off.d.items[0].reason], ['ALTER TABLE docs ENABLE ROW LEVEL SECURITY;', undefined]);
+  const schemaWide = await downOf('DROP TABLE docs;', base + 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC;\nALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;\n');
+  assert.match(schemaWide.d.items[0].reason!, /the privileges on docs may differ: a GRANT or REVOKE on ALL TABLES IN SCHEMA ran after it was created; default privileges changed after it was created/);
+  const unknown = await downOf('ALTER TABLE elsewhere ENABLE ROW LEVEL SECURITY;', base);
+  assert.match(unknown.d.items[0].reason!, /assumes row level security was off before/);
+});

@@ -7,6 +7,7 @@ import { defaultIndexName } from '../context/derive';
 import type { Statement } from '../parse/statement';
 import { functionKey, commentKey, type Ledger } from './ledger';
 import { recreateColumn, recreateTable, recreateView, dependentViews, referencingForeignKeys, addConstraintSql, indexSql } from './recreate';
+import { invertGrant, invertRowSecurity, restorePolicy } from './security';
 import { itemEnd, literal, offsetIn, qname, tokens } from './text';
 import type { DownStatus } from './types';
 
@@ -64,7 +65,7 @@ export function invertStatement(stmt: Statement, catalog: Catalog, ledger: Ledge
       const q = rangeVarName(n.view);
       const prev = ledger.object('view', q);
       // CREATE OR REPLACE cannot drop columns of a view: drop it and create the previous one.
-      const stale = q && ledger.staleViews.get(`view:${q.name}`);
+      const stale = q && ledger.staleness('view', q);
       if (n.replace && prev && catalog.relation(q) && stale) return none('unsupported', `the previous definition of ${rel(q)} cannot be restored: ${stale}`);
       if (n.replace && prev && catalog.relation(q)) return inv([`DROP VIEW IF EXISTS ${rel(q)};`, `${prev};`], 'restores the previous definition of the view');
       return inv([`DROP VIEW IF EXISTS ${rel(q)};`]);
@@ -92,11 +93,17 @@ export function invertStatement(stmt: Statement, catalog: Catalog, ledger: Ledge
     case 'CreateTrigStmt': {
       const table = rangeVarName(n.relation);
       const prev = table && ledger.object('trigger', n.trigname, table);
+      const stale = table && ledger.staleness('trigger', n.trigname, table);
+      if (n.replace && prev && stale) return none('unsupported', `the previous definition of trigger ${n.trigname} cannot be restored: ${stale}`);
       if (n.replace && prev) return inv([`${orReplace(prev)};`], 'restores the previous definition of the trigger');
       return inv([`DROP TRIGGER IF EXISTS ${quoteIdent(n.trigname)} ON ${rel(table)};`]);
     }
     case 'CreatePolicyStmt':
       return inv([`DROP POLICY IF EXISTS ${quoteIdent(n.policy_name)} ON ${rel(rangeVarName(n.table))};`]);
+    case 'AlterPolicyStmt': {
+      const table = rangeVarName(n.table);
+      return restorePolicy(ledger.security, n.policy_name, table && qname(table), table?.name);
+    }
     case 'CreateExtensionStmt':
       if (n.if_not_exists && ledger.object('extension', n.extname)) return none('no-op', `extension ${n.extname} was created by an earlier migration`);
       return inv([`DROP EXTENSION IF EXISTS ${quoteIdent(n.extname)};`], n.if_not_exists ? 'assumes the extension was not installed before this migration' : undefined);
@@ -169,26 +176,6 @@ function invertComment(stmt: Statement, ledger: Ledger): Inverse {
   const key = commentKey(stmt.node);
   const prev = ledger.comments.get(key);
   return inv([`${head} IS ${prev === undefined || prev === null ? 'NULL' : literal(prev)};`], prev === undefined ? 'no earlier migration commented on it: the comment is removed' : undefined);
-}
-
-function invertGrant(stmt: Statement): Inverse {
-  const n = stmt.node!;
-  if (!n.is_grant) return none('unsupported', 'the privileges held before a REVOKE are not known');
-  const toks = tokens(stmt.text);
-  if (toks[0]?.text.toLowerCase() !== 'grant') return none('unsupported', 'unexpected GRANT text');
-  let depth = 0;
-  let to = -1;
-  let withAt = -1;
-  toks.forEach((t, i) => {
-    if (t.text === '(') depth++;
-    else if (t.text === ')') depth--;
-    else if (depth === 0 && t.text.toLowerCase() === 'to' && to === -1) to = i;
-    else if (depth === 0 && to !== -1 && t.text.toLowerCase() === 'with' && withAt === -1) withAt = i;
-    else if (depth === 0 && to !== -1 && t.text.toLowerCase() === 'granted' && withAt === -1) withAt = i;
-  });
-  if (to === -1) return none('unsupported', 'unexpected GRANT text');
-  const end = withAt === -1 ? stmt.text.length : toks[withAt].start;
-  return inv([`REVOKE${stmt.text.slice(toks[0].end, toks[to].start)}FROM${stmt.text.slice(toks[to].end, end).trimEnd()};`], 'assumes the roles did not hold these privileges before');
 }
 
 function invertRename(n: any): Inverse {
@@ -291,10 +278,8 @@ function invertCmd(cmd: any, q: QName, t: string, catalog: Catalog, ledger: Ledg
       return none('no-op', 'validation leaves the schema as it was');
     case 'AT_SetLogged': case 'AT_SetUnLogged':
       return inv([`${t} SET ${r?.unlogged ? 'UNLOGGED' : 'LOGGED'};`]);
-    case 'AT_EnableRowSecurity': return inv([`${t} DISABLE ROW LEVEL SECURITY;`], 'assumes row level security was off before');
-    case 'AT_DisableRowSecurity': return inv([`${t} ENABLE ROW LEVEL SECURITY;`], 'assumes row level security was on before');
-    case 'AT_ForceRowSecurity': return inv([`${t} NO FORCE ROW LEVEL SECURITY;`]);
-    case 'AT_NoForceRowSecurity': return inv([`${t} FORCE ROW LEVEL SECURITY;`]);
+    case 'AT_EnableRowSecurity': case 'AT_DisableRowSecurity': case 'AT_ForceRowSecurity': case 'AT_NoForceRowSecurity':
+      return invertRowSecurity(cmd.subtype, t, ledger.security.rls.get(q.name));
     case 'AT_EnableTrig': return inv([`${t} DISABLE TRIGGER ${c};`]);
     case 'AT_DisableTrig': return inv([`${t} ENABLE TRIGGER ${c};`]);
     case 'AT_AddIdentity':
@@ -360,7 +345,8 @@ function invertDropOne(type: string, o: any, n: any, catalog: Catalog, ledger: L
       if (!fks.ok) return none('unsupported', fks.reason);
       const views = n.behavior === 'DROP_CASCADE' ? dependentViews(catalog, ledger, q) : { ok: true as const, sql: [] };
       if (!views.ok) return none('unsupported', views.reason);
-      return { status: 'recreated', sql: [...made.sql, ...fks.sql, ...views.sql], reason: `DROP TABLE ${rel(q)} destroyed its rows${cascade}` };
+      const notes = made.notes?.length ? `; ${made.notes.join('; ')}` : '';
+      return { status: 'recreated', sql: [...made.sql, ...fks.sql, ...views.sql], reason: `DROP TABLE ${rel(q)} destroyed its rows${cascade}${notes}` };
     }
     case 'OBJECT_INDEX': {
       if (!catalog.index(q) && !ledger.indexes.has(q.name)) return missing(`index ${rel(q)}`);
@@ -388,13 +374,21 @@ function invertDropOne(type: string, o: any, n: any, catalog: Catalog, ledger: L
       if (!text) return missing(`type ${rel(q)}`);
       return inv([`${text};`], cascade || undefined);
     }
-    case 'OBJECT_TRIGGER': case 'OBJECT_POLICY': {
+    case 'OBJECT_TRIGGER': {
       const table = listName(items.slice(0, -1));
-      const text = table && ledger.object(type === 'OBJECT_TRIGGER' ? 'trigger' : 'policy', q.name, table);
-      if (!text) return missing(`${type === 'OBJECT_TRIGGER' ? 'trigger' : 'policy'} ${q.name}`);
+      const text = table && ledger.object('trigger', q.name, table);
+      if (!text) return missing(`trigger ${q.name}`);
+      const stale = ledger.staleness('trigger', q.name, table);
+      if (stale) return none('unsupported', `trigger ${q.name} cannot be re-created from its text: ${stale}`);
       return inv([`${text};`]);
+    }
+    case 'OBJECT_POLICY': {
+      const table = listName(items.slice(0, -1));
+      if (!table || !ledger.security.policy(table.name, q.name)) return missing(`policy ${q.name}`);
+      return restorePolicy(ledger.security, q.name, undefined, table.name);
     }
     default:
       return none('unsupported', `pgsafe cannot re-create a dropped ${type.replace(/^OBJECT_/, '').toLowerCase()}`);
   }
 }
+

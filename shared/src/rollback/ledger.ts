@@ -6,6 +6,8 @@ import { listName, rangeVarName, stringList, type QName } from '../ast/names';
 import { defaultConstraintName, defaultIndexName } from '../context/derive';
 import type { Catalog } from '../context/catalog';
 import type { Statement } from '../parse/statement';
+import { RELATION_KEYWORD, key, recordRename, tkey } from './renames';
+import { TableSecurity } from './security';
 import { exprText, fingerprint, itemEnd, literal, offsetIn, qname, tokens } from './text';
 
 export interface IndexDef {
@@ -16,8 +18,6 @@ export interface IndexDef {
   only: boolean;
 }
 
-const key = (q: QName | undefined) => (q ? q.name : '');
-const tkey = (t: QName | undefined, name: string) => `${key(t)}\u0000${name}`;
 
 /** Cut a leading `CONSTRAINT name` from a constraint's text. */
 function withoutName(text: string): string {
@@ -47,10 +47,13 @@ export class Ledger {
    */
   readonly relationComments = new Map<string, Map<string, { keyword: string; comment: string }>>();
   /**
-   * Views whose CREATE text no longer describes them: a column they read was renamed since
-   * (PostgreSQL follows the rename, the text does not). `view:name` → why.
+   * Views and triggers whose CREATE text no longer describes them: a column or table they read
+   * was renamed since (PostgreSQL follows the rename, the text does not). Keyed like `objects`
+   * (`view:name`, `trigger:table\0name`) → why.
    */
-  readonly staleViews = new Map<string, string>();
+  readonly stale = new Map<string, string>();
+  /** Row level security and policies of each table (the catalog does not model them). */
+  security = new TableSecurity();
   /** Sequences owned by a table's column (OWNED BY, not serial): table → sequence name → its QName and column. DROP TABLE drops them. */
   readonly ownedSequences = new Map<string, Map<string, { sequence: QName; column: string }>>();
 
@@ -64,7 +67,8 @@ export class Ledger {
     for (const [k, v] of this.comments) c.comments.set(k, v);
     for (const [k, v] of this.tableText) c.tableText.set(k, v);
     for (const [k, v] of this.relationComments) c.relationComments.set(k, new Map(v));
-    for (const [k, v] of this.staleViews) c.staleViews.set(k, v);
+    for (const [k, v] of this.stale) c.stale.set(k, v);
+    c.security = this.security.clone();
     for (const [k, v] of this.ownedSequences) c.ownedSequences.set(k, new Map(v));
     return c;
   }
@@ -73,6 +77,7 @@ export class Ledger {
   record(stmt: Statement, catalog: Catalog): void {
     const n = stmt.node;
     if (!n) return;
+    this.security.record(stmt);
     this.collectExprs(stmt, n);
     switch (stmt.kind) {
       case 'CreateStmt': {
@@ -114,12 +119,12 @@ export class Ledger {
       }
       case 'ViewStmt':
         this.objects.set(`view:${key(rangeVarName(n.view))}`, stmt.text);
-        this.staleViews.delete(`view:${key(rangeVarName(n.view))}`);
+        this.stale.delete(`view:${key(rangeVarName(n.view))}`);
         return;
       case 'CreateTableAsStmt': {
         const k = `${n.objtype === 'OBJECT_MATVIEW' ? 'matview' : 'table'}:${key(rangeVarName(n.into?.rel))}`;
         this.objects.set(k, stmt.text);
-        this.staleViews.delete(k);
+        this.stale.delete(k);
         return;
       }
       case 'CreateFunctionStmt':
@@ -127,6 +132,7 @@ export class Ledger {
         return;
       case 'CreateTrigStmt':
         this.objects.set(`trigger:${tkey(rangeVarName(n.relation), n.trigname)}`, stmt.text);
+        this.stale.delete(`trigger:${tkey(rangeVarName(n.relation), n.trigname)}`);
         return;
       case 'CreatePolicyStmt':
         this.objects.set(`policy:${tkey(rangeVarName(n.table), n.policy_name)}`, stmt.text);
@@ -162,30 +168,9 @@ export class Ledger {
         if (n.removeType === 'OBJECT_TABLE') for (const o of n.objects ?? []) this.ownedSequences.delete(key(listName(o.List?.items)));
         if (n.removeType === 'OBJECT_SEQUENCE') for (const o of n.objects ?? []) for (const m of this.ownedSequences.values()) m.delete(key(listName(o.List?.items)));
         return;
-      case 'RenameStmt': {
-        this.followRename(n, catalog);
-        if (n.renameType === 'OBJECT_INDEX') {
-          const old = rangeVarName(n.relation);
-          const def = old && this.indexes.get(old.name);
-          if (old && def) {
-            this.indexes.delete(old.name);
-            this.indexes.set(n.newname, def);
-          }
-        } else if (n.renameType === 'OBJECT_TABCONSTRAINT') {
-          const t = rangeVarName(n.relation);
-          const def = this.constraints.get(tkey(t, n.subname));
-          if (def) this.constraints.set(tkey(t, n.newname), def);
-          const idx = this.indexes.get(n.subname);
-          if (idx) this.indexes.set(n.newname, idx);
-        } else if (n.renameType === 'OBJECT_TABLE') {
-          const t = rangeVarName(n.relation);
-          this.tableText.delete(key(t));
-          for (const [k, v] of [...this.constraints]) if (k.startsWith(`${key(t)}\u0000`)) this.constraints.set(`${n.newname}${k.slice(key(t).length)}`, v);
-          for (const [k, v] of [...this.identity]) if (k.startsWith(`${key(t)}\u0000`)) this.identity.set(`${n.newname}${k.slice(key(t).length)}`, v);
-          for (const def of this.indexes.values()) if (t && def.table.name === t.name) def.table = { schema: def.table.schema, name: n.newname };
-        } else if (n.relation) this.tableText.delete(key(rangeVarName(n.relation)));
+      case 'RenameStmt':
+        recordRename(this, n, catalog);
         return;
-      }
       default:
         return;
     }
@@ -222,53 +207,10 @@ export class Ledger {
     m.set(key(seq), { sequence: seq, column });
   }
 
-  /** Comments follow their relation and column through renames. */
-  private followRename(n: any, catalog: Catalog): void {
-    const rel = rangeVarName(n.relation);
-    if (!rel) return;
-    if (n.renameType === 'OBJECT_COLUMN' && n.subname) {
-      this.renameColumnInDefinitions(rel, n.subname, n.newname);
-      for (const d of catalog.dependentsOf(rel, n.subname)) {
-        if (d.kind === 'view' || d.kind === 'materialized view') this.staleViews.set(`${d.kind === 'view' ? 'view' : 'matview'}:${d.name}`, `it was created before column ${n.subname} of ${qname(rel)} was renamed to ${n.newname}, so its CREATE text names the old column`);
-      }
-    }
-    const owned = this.ownedSequences.get(key(rel));
-    if (owned && n.renameType === 'OBJECT_TABLE') {
-      this.ownedSequences.delete(key(rel));
-      this.ownedSequences.set(n.newname, owned);
-    } else if (owned && n.renameType === 'OBJECT_COLUMN') {
-      for (const o of owned.values()) if (o.column === n.subname) o.column = n.newname;
-    }
-    const m = this.relationComments.get(key(rel));
-    if (!m) return;
-    if (n.renameType === 'OBJECT_COLUMN' && n.subname) {
-      const c = m.get(n.subname);
-      m.delete(n.subname);
-      if (c) m.set(n.newname, c);
-    } else if (RELATION_KEYWORD[n.renameType]) {
-      this.relationComments.delete(key(rel));
-      this.relationComments.set(n.newname, m);
-    }
-  }
-
-  /**
-   * A renamed column: the index and constraint texts of its table that name it are rewritten, so
-   * a re-created index says the column's current name (PostgreSQL follows renames by number).
-   */
-  private renameColumnInDefinitions(table: QName, from: string, to: string): void {
-    const rename = (text: string) => {
-      let out = '';
-      let pos = 0;
-      for (const t of tokens(text)) {
-        const ident = t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase();
-        if (ident !== from || /^'/.test(t.text)) continue;
-        out += text.slice(pos, t.start) + qname({ name: to });
-        pos = t.end;
-      }
-      return out + text.slice(pos);
-    };
-    for (const def of this.indexes.values()) if (def.table.name === table.name) def.tail = rename(def.tail);
-    for (const [k, v] of this.constraints) if (k.startsWith(`${key(table)}\u0000`)) this.constraints.set(k, rename(v));
+  /** Why the stored text of an object no longer describes it, if it does not. */
+  staleness(kind: string, name: QName | string | undefined, table?: QName): string | undefined {
+    const n = typeof name === 'string' ? name : key(name);
+    return this.stale.get(table ? `${kind}:${tkey(table, n)}` : `${kind}:${n}`);
   }
 
   /** COMMENT statements that put back the comments of `r` (named `sql` in the down) and of its existing columns. */
@@ -350,10 +292,6 @@ export class Ledger {
     return node === undefined ? undefined : this.exprs.get(fingerprint(node));
   }
 }
-
-const RELATION_KEYWORD: Record<string, string> = {
-  OBJECT_TABLE: 'TABLE', OBJECT_VIEW: 'VIEW', OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
-};
 
 const CONTYPES: Record<string, 'foreign' | 'check' | 'unique' | 'primary' | 'exclusion'> = {
   CONSTR_FOREIGN: 'foreign', CONSTR_CHECK: 'check', CONSTR_UNIQUE: 'unique', CONSTR_PRIMARY: 'primary', CONSTR_EXCLUSION: 'exclusion',

@@ -6,7 +6,8 @@ import type { Catalog, ColumnInfo, ConstraintInfo, RelationInfo } from '../conte
 import type { Ledger } from './ledger';
 import { qname, tokens } from './text';
 
-export type Made = { ok: true; sql: string[] } | { ok: false; reason: string };
+/** `notes`: what was dropped with the object and cannot be put back (the down is partial for it). */
+export type Made = { ok: true; sql: string[]; notes?: string[] } | { ok: false; reason: string };
 
 /** The table name as the up statement wrote it when the catalog's is not qualified. */
 function tableName(r: RelationInfo, asWritten?: QName): string {
@@ -117,7 +118,9 @@ export function recreateTable(catalog: Catalog, ledger: Ledger, q: QName): Made 
     before.push(`${text};`);
     after.push(`ALTER SEQUENCE ${qname(o.sequence)} OWNED BY ${name}.${quoteIdent(o.column)};`);
   }
-  return { ok: true, sql: [...before, ...out, ...after, ...more.sql] };
+  // Row level security and policies: the catalog does not model them, the ledger follows them.
+  const security = ledger.security.restore(r.name.name, name);
+  return { ok: true, sql: [...before, ...out, ...after, ...more.sql, ...security.sql], notes: security.notes };
 }
 
 /** The triggers on a re-created relation and the comments on it and its columns. */
@@ -126,6 +129,8 @@ export function triggersAndComments(ledger: Ledger, r: RelationInfo, sqlName: st
   for (const t of r.triggers ?? []) {
     const text = ledger.object('trigger', t, r.name);
     if (!text) return { ok: false, reason: `the definition of trigger ${t} on ${qname(r.name)} was not found in the earlier migrations` };
+    const stale = ledger.staleness('trigger', t, r.name);
+    if (stale) return { ok: false, reason: `trigger ${t} on ${qname(r.name)} cannot be re-created from its text: ${stale}` };
     out.push(`${text};`);
   }
   out.push(...ledger.commentsFor(r.name, sqlName, r.columns.keys()));
@@ -139,7 +144,7 @@ export function triggersAndComments(ledger: Ledger, r: RelationInfo, sqlName: st
 export function recreateView(catalog: Catalog, ledger: Ledger, q: QName, materialized: boolean): Made {
   const text = ledger.object(materialized ? 'matview' : 'view', q);
   if (!text) return { ok: false, reason: `the definition of view ${qname(q)} was not found in the earlier migrations` };
-  const stale = ledger.staleViews.get(`${materialized ? 'matview' : 'view'}:${q.name}`);
+  const stale = ledger.staleness(materialized ? 'matview' : 'view', q);
   if (stale) return { ok: false, reason: `view ${qname(q)} cannot be re-created from its text: ${stale}` };
   const out = [`${text};`];
   const r = catalog.relation(q);

@@ -30,8 +30,14 @@ const QUERIES: [string, string][] = [
   ['trigger', `select n.nspname||'.'||c.relname||'.'||t.tgname as k, pg_get_triggerdef(t.oid) as v from pg_trigger t join pg_class c on c.oid=t.tgrelid join pg_namespace n on n.oid=c.relnamespace where ${USER} and not t.tgisinternal`],
   ['type', `select n.nspname||'.'||t.typname as k, t.typtype::text||coalesce(' '||(select string_agg(e.enumlabel, ',' order by e.enumsortorder) from pg_enum e where e.enumtypid=t.oid),'') as v from pg_type t join pg_namespace n on n.oid=t.typnamespace where ${USER} and t.typtype in ('e','d','r','c') and (t.typrelid=0 or (select relkind from pg_class where oid=t.typrelid)='c')`],
   ['extension', `select extname as k, '' as v from pg_extension`],
-  ['policy', `select schemaname||'.'||tablename||'.'||policyname as k, coalesce(qual,'')||' / '||coalesce(with_check,'') as v from pg_policies`],
+  ['policy', `select schemaname||'.'||tablename||'.'||policyname as k, permissive||' '||cmd||' '||roles::text||' '||coalesce(qual,'')||' / '||coalesce(with_check,'') as v from pg_policies`],
   ['comment', `select n.nspname||'.'||c.relname||'.'||d.objsubid as k, d.description as v from pg_description d join pg_class c on c.oid=d.objoid and d.classoid='pg_class'::regclass join pg_namespace n on n.oid=c.relnamespace where ${USER}`],
+  // Privileges compared as sets, listed only where they differ from the owner's default (a NULL ACL;
+  // grant then revoke leaves the default explicit), so a created or dropped relation is not reported twice.
+  ['acl', `select k, v from (select n.nspname||'.'||c.relname as k, (select string_agg(a::text, ',' order by a::text) from unnest(coalesce(c.relacl, acldefault(case c.relkind when 'S' then 's' else 'r' end::"char", c.relowner))) a) as v,
+     (select string_agg(a::text, ',' order by a::text) from unnest(acldefault(case c.relkind when 'S' then 's' else 'r' end::"char", c.relowner)) a) as d
+     from pg_class c join pg_namespace n on n.oid=c.relnamespace where ${USER} and c.relkind in ('r','p','v','m','S','f')) x where v is distinct from d`],
+  ['column acl', `select n.nspname||'.'||c.relname||'.'||a.attname as k, (select string_agg(x::text, ',' order by x::text) from unnest(a.attacl) x) as v from pg_attribute a join pg_class c on c.oid=a.attrelid join pg_namespace n on n.oid=c.relnamespace where ${USER} and coalesce(array_length(a.attacl, 1), 0) > 0 and a.attnum>0 and not a.attisdropped`],
   ['rls', `select n.nspname||'.'||c.relname as k, c.relrowsecurity::text||' '||c.relforcerowsecurity::text as v from pg_class c join pg_namespace n on n.oid=c.relnamespace where ${USER} and c.relkind in ('r','p') and (c.relrowsecurity or c.relforcerowsecurity)`],
 ];
 

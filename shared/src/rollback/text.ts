@@ -112,3 +112,38 @@ export function parses(sql: string): { ok: true; count: number } | { ok: false; 
   if (!r.ok) return { ok: false, message: r.error.message };
   return { ok: true, count: r.result.stmts.length };
 }
+
+/** The identifier a token spells (unquoted ones folded to lower case), or undefined for other tokens. */
+export function identOf(t: Tok | undefined): string | undefined {
+  if (!t) return undefined;
+  if (t.text.startsWith('"')) return t.text.slice(1, -1).replace(/""/g, '"');
+  return /^[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*$/.test(t.text) ? t.text.toLowerCase() : undefined;
+}
+
+/** Does `text` name `name` anywhere (as an identifier token; strings and comments do not count)? */
+export function mentions(text: string, name: string, skip?: Tok): boolean {
+  return tokens(text).some((t) => t !== skip && t.start !== skip?.start && identOf(t) === name);
+}
+
+/**
+ * `CREATE TRIGGER name … ON table …`, `CREATE POLICY name ON table …`, `ALTER POLICY name ON
+ * table …`: the object name is the token after the first `keyword`, the table the name after the
+ * first `ON` (a reserved word: a column called on is quoted). Returns the text with either one
+ * replaced; `stale` when the old table name also appears elsewhere in the text (a subquery, a
+ * constraint trigger's FROM): that mention cannot be rewritten safely.
+ */
+export function retarget(text: string, change: { keyword: string; name: string } | { table: string; from: string }): { text: string; stale: boolean } | undefined {
+  const toks = tokens(text);
+  let at: Tok | undefined;
+  if ('keyword' in change) {
+    const i = toks.findIndex((t) => t.text.toLowerCase() === change.keyword);
+    at = i >= 0 ? toks[i + 1] : undefined;
+    if (!at || identOf(at) === undefined) return undefined;
+    return { text: text.slice(0, at.start) + quoteIdent(change.name) + text.slice(at.end), stale: false };
+  }
+  const on = toks.findIndex((t) => t.text.toLowerCase() === 'on');
+  if (on < 0) return undefined;
+  at = toks[on + 2]?.text === '.' ? toks[on + 3] : toks[on + 1];
+  if (!at || identOf(at) !== change.from) return undefined;
+  return { text: text.slice(0, at.start) + quoteIdent(change.table) + text.slice(at.end), stale: mentions(text, change.from, at) };
+}
