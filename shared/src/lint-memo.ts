@@ -85,6 +85,8 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
   private quarterTaken = false;
   /** The first changed statement of this lint (-1: none known): the next edit is likely there too. */
   private editAt = -1;
+  /** Index of the last checkpoint this walk took. */
+  private lastTaken = -Infinity;
   /** Where the last lint resumed (0: from the start) and how many statements it walked (tests, benchmark). */
   lastFrom = 0;
   lastWalked = 0;
@@ -110,6 +112,7 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
     this.firstRun = !this.last;
     this.quarterTaken = false;
     this.editAt = -1;
+    this.lastTaken = -Infinity;
     const plan = this.plan(run);
     // The checkpoint resumed from is used up (its catalog becomes the walk's); it is taken again when wanted.
     run.checkpoints = this.last && plan.from > 0 ? this.last.checkpoints.filter((c) => c.index < plan.from) : [];
@@ -170,12 +173,14 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
     // checkpoint as well would copy the catalog once more on every keystroke.
     if (wanted === 'tail' || (wanted === 'quarter' && !this.quarterTaken && this.editAt === -1)) this.pendingCheckpoint = true;
     if (wanted === 'quarter') this.quarterTaken = true;
-    // Typing goes on in the statement just edited: resume the next lint right before it.
-    if (i === this.editAt && i > 0) this.pendingCheckpoint = true;
+    // Typing goes on in the statement just edited: resume the next lint right before it, unless
+    // this walk took a checkpoint a few statements before it (walking those costs less than a copy).
+    if (i === this.editAt && i > 0 && i - this.lastTaken >= 16) this.pendingCheckpoint = true;
     if (this.pendingCheckpoint) {
       const cp = take();
       if (cp) {
         this.pendingCheckpoint = false;
+        this.lastTaken = i;
         if (!this.current.checkpoints.some((k) => k.index === i)) this.current.checkpoints.push(cp);
       }
     }

@@ -99,6 +99,27 @@ test('incremental lint equals a lint from scratch after every random edit (gener
   assert.ok(reused > 1000, `statements reused in total: ${reused}`);
 });
 
+test('typing in the middle of a large file resumes right before the edited statement from the second keystroke on', async () => {
+  await ensureParser();
+  let text = hazardFile(2000);
+  const memo = new LintMemo<StatementInfo>();
+  const cache = new ParseCache();
+  const options: LintOptions = { path: 'x.sql', withFixes: false, collectStatementInfo: true };
+  lintTextSync(text, { ...options, memo, parseCache: cache });
+  // Keystrokes that add statements at line 1,000, one after the other (statement index 1,000 + k).
+  const at = (k: number) => text.split('\n').slice(0, 1000 + k).join('\n').length + 1;
+  for (let k = 0; k < 6; k++) {
+    const p = at(k);
+    text = `${text.slice(0, p)}ALTER TABLE typed ADD COLUMN c${k} int;\n${text.slice(p)}`;
+    const incremental = lintTextSync(text, { ...options, memo, parseCache: cache });
+    assert.deepEqual(shape(incremental), shape(lintTextSync(text, options)), `keystroke ${k}`);
+    if (k > 0) {
+      assert.ok(memo.lastFrom >= 1000 + k - 1, `keystroke ${k} resumed from statement ${memo.lastFrom}, not right before ${1000 + k}`);
+      assert.ok(memo.lastWalked <= text.split('\n').length - 1000, `keystroke ${k} walked ${memo.lastWalked}`);
+    }
+  }
+});
+
 test('an edit at the end re-checks early statements whose findings depend on it (look-ahead rules, section scope)', async () => {
   await ensureParser();
   const filler = Array.from({ length: 90 }, (_, i) => `CREATE TABLE filler_${i} (id bigint);`).join('\n');
