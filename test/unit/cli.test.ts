@@ -194,3 +194,16 @@ test('sqitch: a project that requires another project starts from that project\'
   // varchar(100) → varchar(50) rewrites: known only because the baseline project was replayed first.
   assert.deepEqual(out.filter((f: any) => f.rule === 'alter-column-type-rewrite').map((f: any) => f.file), ['schema/deploy/shorter_email.sql']);
 });
+
+test('a reader that stops early (`| head`) ends the run quietly with its exit code, not an EPIPE stack trace', async () => {
+  const { spawn } = await import('node:child_process');
+  // Enough findings for several pieces of output: the reader closes after the first chunk.
+  const dir = tempDir({ 'm/001.sql': HAZARD + Array.from({ length: 3000 }, (_, i) => `CREATE INDEX i${i + 1} ON t${i} (a);`).join('\n') });
+  const child = spawn(process.execPath, [bin, 'check', '--format', 'json', 'm/001.sql'], { cwd: dir });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+  assert.equal(code, 1, 'error-level findings: exit 1 even though the output was cut short');
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled|at /, stderr);
+});

@@ -208,14 +208,31 @@ async function report(args: CheckArgs, ordered: FileReport[]): Promise<number> {
         : args.format === 'github' ? [formatGithub(ordered)]
           : args.format === 'gitlab' ? [formatGitlab(ordered)]
             : [formatText(ordered, { color: args.color })];
-  for (const piece of pieces) await new Promise<void>((res) => process.stdout.write(piece, () => res()));
   const t = totals(ordered);
+  const tooManyWarnings = args.maxWarnings !== undefined && t.warnings > args.maxWarnings;
+  // Known before the report is written: a reader that stops early (`| head`) still gets it.
+  process.exitCode = t.errors > 0 || tooManyWarnings ? 1 : 0;
+  for (const piece of pieces) await new Promise<void>((res) => process.stdout.write(piece, () => res()));
   if (t.errors > 0) return 1;
-  if (args.maxWarnings !== undefined && t.warnings > args.maxWarnings) {
+  if (tooManyWarnings) {
     process.stderr.write(`pgsafe: ${t.warnings} warnings exceed --max-warnings ${args.maxWarnings}\n`);
     return 1;
   }
   return 0;
+}
+
+/**
+ * The reader of the output went away (`pgsafe check … | head`): stop quietly with the exit code
+ * known so far, instead of an unhandled EPIPE stack trace.
+ */
+let closedOutputHandled = false;
+function quietOnClosedOutput(): void {
+  if (closedOutputHandled) return;
+  closedOutputHandled = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
 }
 
 function listRules(format: 'text' | 'json'): number {
@@ -246,6 +263,7 @@ function explain(id: string): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedOutput();
   try {
     const args = parseCommandLine(argv, !!process.stdout.isTTY);
     switch (args.command) {

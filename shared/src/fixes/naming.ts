@@ -28,7 +28,8 @@ function nextVersion(versions: readonly string[]): string | undefined {
 /** Per migration set: its files' names and folder, and the next version per naming pattern. */
 interface SetNames {
   names: string[];
-  dir: string;
+  /** The folder as `join` writes it before a file name (`migrations/`; empty for `.`). */
+  prefix: string;
   next: Map<RegExp, string | undefined>;
 }
 const setNames = new WeakMap<MigrationInfo, SetNames>();
@@ -39,8 +40,13 @@ const setNames = new WeakMap<MigrationInfo, SetNames>();
  */
 function namesOf(m: MigrationInfo): SetNames {
   let n = setNames.get(m);
-  if (!n) setNames.set(m, (n = { names: m.files.map((f) => basename(f.path)), dir: m.files.length ? dirname(m.files[0].path) : m.root, next: new Map() }));
+  if (!n) setNames.set(m, (n = { names: m.files.map((f) => basename(f.path)), prefix: join(m.files.length ? dirname(m.files[0].path) : m.root, 'x').slice(0, -1), next: new Map() }));
   return n;
+}
+
+/** `join(folder, name)` for a file name (no separator, not `.` or `..`), without a join per fix. */
+function inDir(set: SetNames, name: string): string {
+  return set.prefix + name;
 }
 
 /** The version after every file name's `pattern` version (its first group). */
@@ -57,41 +63,41 @@ const SQL_MIGRATE_NUMBER = /^(\d+)[_-]/;
 /** A new migration after all existing ones, for the frameworks whose file names pgsafe can continue. */
 export function newMigration(m: MigrationInfo, slug: string): NewMigration | undefined {
   const set = namesOf(m);
-  const { names, dir } = set;
+  const { names } = set;
   switch (m.framework) {
     case 'golang-migrate':
     case 'sqlx':
     case 'node-pg-migrate': {
       const v = versionAfter(set, NUMBER_UNDERSCORE);
       if (!v) return undefined;
-      return { up: join(dir, `${v}_${slug}.up.sql`), down: join(dir, `${v}_${slug}.down.sql`), noTxHeader: m.framework === 'sqlx' ? '-- no-transaction\n' : undefined };
+      return { up: inDir(set, `${v}_${slug}.up.sql`), down: inDir(set, `${v}_${slug}.down.sql`), noTxHeader: m.framework === 'sqlx' ? '-- no-transaction\n' : undefined };
     }
     case 'flyway': {
       const v = versionAfter(set, FLYWAY_MAJOR);
       if (!v) return undefined;
-      return { up: join(dir, `V${v}__${slug}.sql`) };
+      return { up: inDir(set, `V${v}__${slug}.sql`) };
     }
     case 'plain': {
       const v = versionAfter(set, PLAIN_NUMBER);
       if (!v) return undefined;
       // Folders of bare version numbers (000006.sql) get one more; named ones keep a name.
       const bare = names.length > 0 && names.every((n) => /^\d+\.sql$/.test(n));
-      return { up: join(dir, bare ? `${v}.sql` : `${v}_${slug}.sql`) };
+      return { up: inDir(set, bare ? `${v}.sql` : `${v}_${slug}.sql`) };
     }
     case 'goose': {
       const v = versionAfter(set, NUMBER_UNDERSCORE);
       if (!v) return undefined;
-      return { up: join(dir, `${v}_${slug}.sql`), markers: { up: '-- +goose Up', down: '-- +goose Down', upNoTransaction: '-- +goose NO TRANSACTION\n-- +goose Up' } };
+      return { up: inDir(set, `${v}_${slug}.sql`), markers: { up: '-- +goose Up', down: '-- +goose Down', upNoTransaction: '-- +goose NO TRANSACTION\n-- +goose Up' } };
     }
     case 'dbmate': {
       const v = versionAfter(set, NUMBER_UNDERSCORE);
       if (!v) return undefined;
-      return { up: join(dir, `${v}_${slug}.sql`), markers: { up: '-- migrate:up', down: '-- migrate:down', upNoTransaction: '-- migrate:up transaction:false' } };
+      return { up: inDir(set, `${v}_${slug}.sql`), markers: { up: '-- migrate:up', down: '-- migrate:down', upNoTransaction: '-- migrate:up transaction:false' } };
     }
     case 'sql-migrate': {
       const v = versionAfter(set, SQL_MIGRATE_NUMBER);
       if (!v) return undefined;
-      return { up: join(dir, `${v}_${slug}.sql`), markers: { up: '-- +migrate Up', down: '-- +migrate Down', upNoTransaction: '-- +migrate Up notransaction' } };
+      return { up: inDir(set, `${v}_${slug}.sql`), markers: { up: '-- +migrate Up', down: '-- +migrate Down', upNoTransaction: '-- +migrate Up notransaction' } };
     }
     default:
       return undefined;

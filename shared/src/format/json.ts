@@ -1,10 +1,24 @@
 // The JSON contract other tools rely on: one array, one object per finding, 1-based positions.
 // Written as one finding per line: compact (large outputs are several MB) yet easy to diff and
 // grep. Built as strings directly: this is on the hot path of `pgsafe check --format json`.
-import { relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { FileReport } from './report';
 import { isSafeFix } from '../fixes/apply';
 import type { Fix } from '../rules/types';
+
+/**
+ * A new file's path relative to the working directory, the folder part worked out once per folder
+ * (a report with thousands of fixes names a few folders thousands of times).
+ */
+const relativeDirs = new Map<string, string>();
+function displayPath(path: string): string {
+  const cwd = process.cwd();
+  const dir = dirname(path);
+  const key = `${cwd}\0${dir}`;
+  let rel = relativeDirs.get(key);
+  if (rel === undefined) relativeDirs.set(key, (rel = relative(cwd, dir)));
+  return (rel ? join(rel, basename(path)) : basename(path)) || path;
+}
 
 /** A fix for JSON: 1-based edit ranges like the finding's, new files relative to the working directory. */
 function fixJson(r: FileReport, x: Fix) {
@@ -16,7 +30,7 @@ function fixJson(r: FileReport, x: Fix) {
       const t = r.lines.position(e.end);
       return { line: s.line + 1, column: s.character + 1, endLine: t.line + 1, endColumn: t.character + 1, newText: e.newText };
     }),
-    newFiles: (x.newFiles ?? []).map((f) => ({ path: relative(process.cwd(), f.path) || f.path, content: f.content })),
+    newFiles: (x.newFiles ?? []).map((f) => ({ path: displayPath(f.path), content: f.content })),
   };
 }
 
