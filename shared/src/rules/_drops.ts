@@ -1,4 +1,5 @@
 import { leaveTransaction, transactionCause } from './_helpers';
+import { laterInSection } from './_flow';
 // Shared code of the drop / rename / maintenance / partition / trigger rules (group "drops").
 import { listName, rangeVarName, sameName, type QName } from '../ast/names';
 import type { RuleContext } from '../context/rule-context';
@@ -10,9 +11,9 @@ export function earlierStatements(ctx: RuleContext, stmt: Statement): Statement[
   return ctx.statements.filter((s) => s.start < stmt.start && s.node && !s.error && s.section.direction === 'up');
 }
 
-/** Parsed statements of the same section that come after `stmt`. */
+/** Parsed statements of the same section that come after `stmt` (a statement of the file, not of a DO block). */
 export function laterStatements(ctx: RuleContext, stmt: Statement): Statement[] {
-  return ctx.statements.filter((s) => s.start >= stmt.end && s.node && !s.error && s.section === stmt.section);
+  return laterInSection(ctx.statements, stmt).filter((s) => s.node && !s.error);
 }
 
 const TX_END = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK', 'TRANS_STMT_PREPARE', 'TRANS_STMT_COMMIT_PREPARED', 'TRANS_STMT_ROLLBACK_PREPARED']);
