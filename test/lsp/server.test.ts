@@ -235,6 +235,25 @@ test('workspace: typing a framework marker into a plain folder\'s file re-detect
   }
 });
 
+test('workspace: a file opened while the start-up replay runs gets diagnostics without waiting for a large folder to finish', async () => {
+  const { hazardFile } = require('../../../bench/generate.js') as { hazardFile(n: number): string };
+  const files: Record<string, string> = { 'other/0001_a.sql': 'CREATE INDEX i ON t (a);\n' };
+  for (let i = 0; i < 150; i++) files[`big/${String(i + 1).padStart(4, '0')}_step.sql`] = hazardFile(40).replace(/_(\d+)\b/g, `_${i}_$1`);
+  const dir = workspace(files);
+  const uri = uriOf(dir, 'other/0001_a.sql');
+  const { client } = await LspClient.start({ rootPath: dir });
+  try {
+    await client.open(uri, 'CREATE INDEX i ON t (a);\n');
+    const p = await client.diagnostics(uri, 1);
+    assert.ok(p.diagnostics.some((d) => d.code === 'require-concurrent-index-creation'));
+    // The replay of the 150-file folder goes on after the diagnostics: it yields between files.
+    assert.ok(!client.notifications.some((n) => n.method === 'pgsafe/contextChanged'), 'the diagnostics waited for the whole replay');
+    await client.until(() => client.notifications.some((n) => n.method === 'pgsafe/contextChanged'), 'the start-up replay to finish', 60000);
+  } finally {
+    await client.stop();
+  }
+});
+
 test('configuration: settings and pgsafe.config.json apply live, and the config file wins', async () => {
   const text = 'CREATE INDEX i ON t (a);\nALTER TABLE t DROP COLUMN b;\n';
   const dir = workspace({ 'm/0001_x.sql': text });

@@ -135,11 +135,16 @@ export class IncrementalSet {
   run(): FileLint[] {
     this.lastLinted = [];
     const out: FileLint[] = [];
-    for (const f of this.set.files) {
-      const r = this.compute(f.path, false);
-      if (r) out.push(r);
-    }
+    for (const r of this.steps()) if (r) out.push(r);
     return out;
+  }
+
+  /**
+   * Lint every file, one per step (the language server's start-up replay yields between files, so
+   * a document opened meanwhile waits for one file's lint, not for the whole folder's).
+   */
+  *steps(): Generator<FileLint | undefined, void> {
+    for (const f of this.set.files) yield this.compute(f.path, false);
   }
 
   /** A file's text changed (it is read again through the options' fs on the next request). */

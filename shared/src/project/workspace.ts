@@ -127,8 +127,8 @@ export class ProjectIndex {
 
   /**
    * Find the migration folders under `roots` and replay each one (the language server does this at
-   * start, one folder per step, so cross-file context is ready before the first file is opened).
-   * Yields after each folder; stops looking after `maxFiles` SQL files.
+   * start, a step at a time, so cross-file context is ready before the first file is opened).
+   * Yields after each file of a folder; stops looking after `maxFiles` SQL files.
    */
   *warmUp(roots: readonly string[], maxFiles = 5000): Generator<string, void> {
     const files: string[] = [];
@@ -146,8 +146,16 @@ export class ProjectIndex {
       const root = setRootOf(f, this.fs);
       if (seen.has(root)) continue;
       seen.add(root);
-      this.setOf(f)?.run();
-      yield root;
+      const inc = this.setOf(f);
+      if (!inc) {
+        yield root;
+        continue;
+      }
+      for (const _ of inc.steps()) {
+        yield root;
+        // Settings or files changed meanwhile and the set was dropped: its replay is not needed.
+        if (this.sets.get(inc.set.root) !== inc) break;
+      }
     }
   }
 
