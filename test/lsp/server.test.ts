@@ -230,6 +230,12 @@ test('workspace: typing a framework marker into a plain folder\'s file re-detect
     await client.change(first, 4, [{ range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' }]);
     await client.diagnostics(first, 4);
     assert.equal((await client.request('pgsafe/context', { uri: second })).framework, 'plain');
+    // Typed again, then the file is closed without saving: the disk has no marker, so plain again.
+    await client.change(first, 5, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '-- +goose Up\n' }]);
+    await client.diagnostics(first, 5);
+    assert.equal((await client.request('pgsafe/context', { uri: second })).framework, 'goose');
+    await client.conn.sendNotification('textDocument/didClose', { textDocument: { uri: first } });
+    assert.equal((await client.request('pgsafe/context', { uri: second })).framework, 'plain', 'the unsaved marker went with the closed editor');
   } finally {
     await client.stop();
   }

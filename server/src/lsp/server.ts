@@ -247,11 +247,12 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onDidCloseTextDocument(guard('didClose', undefined, (p) => {
-    workspace.close(p.textDocument.uri);
+    const redetected = workspace.close(p.textDocument.uri);
     diagnosticCache.delete(p.textDocument.uri);
     published.delete(p.textDocument.uri);
     if (!pullDiagnostics) connection.sendDiagnostics({ uri: p.textDocument.uri, diagnostics: [] });
     refreshAll();
+    if (redetected) connection.sendNotification('pgsafe/contextChanged');
   }));
 
   connection.onDidChangeConfiguration(guard('didChangeConfiguration', undefined, (p) => {

@@ -136,19 +136,20 @@ export class Workspace {
     return false;
   }
 
-  close(uri: string): void {
+  /** The document was closed: the disk's text counts again. Returns true like `changed`. */
+  close(uri: string): boolean {
     this.docs.delete(uri);
     this.cache.delete(uri);
     const path = uriToPath(uri);
-    if (path) {
-      this.parseCaches.delete(path);
-      this.memos.delete(path);
-    }
-    if (path && this.openTexts.delete(path)) {
-      this.disk.forget(path);
-      this.project.fileChanged(path);
-      this.generation++;
-    }
+    if (!path) return false;
+    this.parseCaches.delete(path);
+    this.memos.delete(path);
+    const before = this.openTexts.get(path);
+    if (!this.openTexts.delete(path)) return false;
+    this.disk.forget(path);
+    this.generation++;
+    // Unsaved text is dropped: a framework marker it added or removed goes with it.
+    return this.project.textChanged(path, before, this.disk.readText(path));
   }
 
   /** A watched file changed on disk. */
