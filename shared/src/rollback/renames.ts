@@ -4,7 +4,7 @@
 import { rangeVarName, type QName } from '../ast/names';
 import type { Catalog } from '../context/catalog';
 import type { Ledger } from './ledger';
-import { mentions, qname, retarget, tokens } from './text';
+import { identOf, mentions, qname, retarget, tokens } from './text';
 
 export const key = (q: QName | undefined) => (q ? q.name : '');
 export const tkey = (t: QName | undefined, name: string) => `${key(t)}\u0000${name}`;
@@ -122,8 +122,7 @@ function renameColumnInDefinitions(ledger: Ledger, table: QName, from: string, t
     let out = '';
     let pos = 0;
     for (const t of tokens(text)) {
-      const ident = t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase();
-      if (ident !== from || /^'/.test(t.text)) continue;
+      if (identOf(t) !== from) continue;
       out += text.slice(pos, t.start) + qname({ name: to });
       pos = t.end;
     }
