@@ -5,11 +5,27 @@
 import { sameName, type QName } from '../ast/names';
 import type { Volatility } from '../ast/volatility';
 import { NameTable } from './name-table';
-import { copyIndex, copyRelation, copyType, type ConstraintInfo, type DomainInfo, type IndexInfo, type RelationInfo, type TypeInfo } from './schema-model';
+import { copyIndex, copyRelation, copyType, type ColumnInfo, type ConstraintInfo, type DomainInfo, type IndexInfo, type RelationInfo, type TypeInfo } from './schema-model';
 
 export { objectName, type ColumnInfo, type ConstraintInfo, type ConstraintType, type DomainInfo, type IndexInfo, type RelationInfo, type RelationKind, type TypeInfo } from './schema-model';
 
+/**
+ * Copy-on-write: `fork` shares every record, list and set with the original, and each catalog
+ * copies a shared one the first time it hands it out (`relation`, `index`, `type`, `domain`) or
+ * adds to it. A record belongs to the catalog whose current epoch is recorded for it here; `fork`
+ * starts a new epoch on both sides, so what was written before is shared from then on. Checkpoints
+ * and per-file snapshots then cost a copy of the name maps, not of the whole schema.
+ */
+const owners = new WeakMap<object, object>();
+
 export class Catalog {
+  /** This catalog's ownership epoch (see `owners`). */
+  private epoch: object = {};
+  /** Whether any record, list or set may be shared with another catalog (false: skip the checks). */
+  private shared = false;
+  /** Deployed files settled so far: records created in an earlier generation are pre-existing (see `settle`). */
+  private generation = 0;
+
   private relations = new NameTable<RelationInfo>();
   private indexes = new NameTable<IndexInfo>();
   /** Index names by their table's name, so dropping a table touches only its own indexes. */
@@ -18,8 +34,11 @@ export class Catalog {
   private functions = new Map<string, Volatility>();
   /** Domains by name (kept apart from types: the down check compares types, not domains). */
   private domains = new NameTable<DomainInfo>();
-  /** Relations that may depend on a table (views reading it, tables with an FK to it), by its name. */
-  private dependents = new Map<string, Set<RelationInfo>>();
+  /**
+   * Names of relations that may depend on a table (views reading it, tables with an FK to it), by
+   * its name: a superset, each checked against the relation's reads and constraints when asked.
+   */
+  private dependents = new Map<string, Set<string>>();
   /** Schemas created by the migrations (public and system schemas are not listed). */
   readonly schemas = new Set<string>();
   /**
@@ -43,18 +62,29 @@ export class Catalog {
     copy.domains = new NameTable(data.dm);
     for (const sc of this.schemas) copy.schemas.add(sc);
     copy.partitionParents = new Set(this.partitionParents);
+    copy.generation = this.generation;
     return copy;
   }
 
   /**
-   * A copy for walker checkpoints: like `clone`, but parse trees, names and type references are
-   * shared (the replay replaces them, never changes them in place), so it costs a fraction of it.
-   * Everything the replay does change in place (relations, columns, constraints, indexes, types,
-   * their lists) is copied.
+   * A copy for walker checkpoints and per-file snapshots: it shares everything with this catalog
+   * and each side copies a record before changing it (see `owners`). Parse trees, names and type
+   * references inside records are shared for good: the replay replaces them, never changes them.
    */
   fork(): Catalog {
     const copy = new Catalog();
-    copy.copyFrom(this);
+    copy.relations = this.relations.fork();
+    copy.indexes = this.indexes.fork();
+    copy.indexesOfTable = new Map(this.indexesOfTable);
+    copy.types = this.types.fork();
+    copy.functions = new Map(this.functions);
+    copy.dependents = new Map(this.dependents);
+    copy.domains = this.domains.fork();
+    copy.partitionParents = new Set(this.partitionParents);
+    for (const sc of this.schemas) copy.schemas.add(sc);
+    copy.generation = this.generation;
+    copy.shared = this.shared = true;
+    this.epoch = {};
     return copy;
   }
 
@@ -68,65 +98,64 @@ export class Catalog {
     this.dependents = from.dependents;
     this.domains = from.domains;
     this.partitionParents = from.partitionParents;
+    this.epoch = from.epoch;
+    this.shared = from.shared;
+    this.generation = from.generation;
     this.schemas.clear();
     for (const sc of from.schemas) this.schemas.add(sc);
   }
 
-  private copyFrom(from: Catalog): void {
-    const rel = new Map<RelationInfo, RelationInfo>();
-    const copyRel = (r: RelationInfo): RelationInfo => {
-      let c = rel.get(r);
-      if (!c) rel.set(r, (c = copyRelation(r)));
-      return c;
-    };
-    const relations = from.relations.map(copyRel);
-    const indexes = from.indexes.map(copyIndex);
-    const indexesOfTable = new Map<string, Set<string>>();
-    for (const [k, set] of from.indexesOfTable) indexesOfTable.set(k, new Set(set));
-    const types = from.types.map(copyType);
-    const dependents = new Map<string, Set<RelationInfo>>();
-    for (const [k, set] of from.dependents) {
-      const copy = new Set<RelationInfo>();
-      for (const r of set) copy.add(copyRel(r));
-      dependents.set(k, copy);
+  /** `x` as this catalog's own: itself, or (when shared) a copy put in its place. */
+  private own<T extends { name: QName }>(x: T | undefined, table: NameTable<T>, copy: (x: T) => T): T | undefined {
+    if (!x || !this.shared || owners.get(x) === this.epoch) return x;
+    const c = copy(x);
+    owners.set(c, this.epoch);
+    table.replace(x, c);
+    return c;
+  }
+
+  /** Record `x` as written by this catalog (it can change it without a copy). */
+  private mine(x: object): void {
+    if (this.shared) owners.set(x, this.epoch);
+  }
+
+  /** Add `value` to the set under `key`, copying the set first when it is shared. */
+  private addToSet(map: Map<string, Set<string>>, key: string, value: string): void {
+    let set = map.get(key);
+    if (set?.has(value)) return;
+    if (!set || (this.shared && owners.get(set) !== this.epoch)) {
+      map.set(key, (set = new Set(set)));
+      this.mine(set);
     }
-    this.relations = relations;
-    this.indexes = indexes;
-    this.indexesOfTable = indexesOfTable;
-    this.types = types;
-    this.functions = new Map(from.functions);
-    this.dependents = dependents;
-    this.domains = from.domains.map((d) => ({ ...d }));
-    this.partitionParents = new Set(from.partitionParents);
-    this.schemas.clear();
-    for (const sc of from.schemas) this.schemas.add(sc);
+    set.add(value);
   }
 
   private link(on: QName, r: RelationInfo): void {
-    let set = this.dependents.get(on.name);
-    if (!set) this.dependents.set(on.name, (set = new Set()));
-    set.add(r);
+    this.addToSet(this.dependents, on.name, r.name.name);
   }
 
-  /** Record a constraint added to a relation (keeps the dependents index current). */
+  /** Record a constraint added to a relation (one `relation` returned; keeps the dependents index current). */
   noteConstraint(r: RelationInfo, c: ConstraintInfo): void {
     r.constraints.set(c.name, c);
     if (c.type === 'foreign' && c.references) this.link(c.references, r);
   }
 
+  /** The relation of that name, this catalog's own to change. */
   relation(q: QName | undefined): RelationInfo | undefined {
-    return this.relations.get(q);
+    return this.own(this.relations.get(q), this.relations, copyRelation);
   }
 
   addRelation(r: RelationInfo): void {
     this.removeRelation(r.name);
     this.relations.add(r);
+    this.mine(r);
+    this.stamp(r);
     for (const read of r.reads ?? []) this.link(read.relation, r);
     for (const c of r.constraints.values()) if (c.type === 'foreign' && c.references) this.link(c.references, r);
     if (r.partitionOf) this.partitionParents.add(r.partitionOf.name);
   }
 
-  /** Make `part` a partition of `parent` (ATTACH), or of nothing (DETACH). */
+  /** Make `part` (one `relation` returned) a partition of `parent` (ATTACH), or of nothing (DETACH). */
   setPartitionOf(part: RelationInfo, parent: QName | undefined, isDefault?: boolean): void {
     part.partitionOf = parent;
     part.defaultPartition = parent && isDefault ? true : undefined;
@@ -139,6 +168,7 @@ export class Catalog {
    */
   subset(names: ReadonlySet<string>): Catalog {
     const c = new Catalog();
+    c.generation = this.generation;
     // In the catalog's order (the down check lists differences in it).
     for (const [name, list] of this.relations.entries()) if (names.has(name)) for (const r of list) c.addRelation(copyRelation(r));
     for (const i of this.indexes.values()) if (names.has(i.table.name)) c.addIndex(copyIndex(i));
@@ -201,20 +231,21 @@ export class Catalog {
       this.types.keepNamed(t.name.name, (x) => x !== t);
       this.addType({ ...t, name: { schema: t.name.schema, name: to } });
     }
-    for (const r of this.allRelations()) {
-      for (const c of r.columns.values()) if (c.type && c.type.name === from.name && (!from.schema || !c.type.schema || c.type.schema === from.schema)) c.type = { ...c.type, name: to };
+    const ofType = (c: ColumnInfo) => !!c.type && c.type.name === from.name && (!from.schema || !c.type.schema || c.type.schema === from.schema);
+    for (const r of this.allRelations().filter((x) => [...x.columns.values()].some(ofType))) {
+      for (const c of this.relation(r.name)!.columns.values()) if (ofType(c)) c.type = { ...c.type!, name: to };
     }
   }
 
   index(q: QName | undefined): IndexInfo | undefined {
-    return this.indexes.get(q);
+    return this.own(this.indexes.get(q), this.indexes, copyIndex);
   }
 
   addIndex(i: IndexInfo): void {
     this.indexes.add(i);
-    let names = this.indexesOfTable.get(i.table.name);
-    if (!names) this.indexesOfTable.set(i.table.name, (names = new Set()));
-    names.add(i.name.name);
+    this.mine(i);
+    this.stamp(i);
+    this.addToSet(this.indexesOfTable, i.table.name, i.name.name);
   }
 
   removeIndex(q: QName): void {
@@ -222,7 +253,7 @@ export class Catalog {
   }
 
   type(q: QName | undefined): TypeInfo | undefined {
-    return this.types.get(q);
+    return this.own(this.types.get(q), this.types, copyType);
   }
 
   removeType(q: QName): void {
@@ -231,21 +262,24 @@ export class Catalog {
 
   addType(t: TypeInfo): void {
     this.types.add(t);
+    this.mine(t);
+    this.stamp(t);
   }
 
   domain(q: QName | undefined): DomainInfo | undefined {
-    return this.domains.get(q);
+    return this.own(this.domains.get(q), this.domains, (d) => ({ ...d }));
   }
 
   addDomain(d: DomainInfo): void {
     this.domains.add(d);
+    this.mine(d);
   }
 
   removeDomain(q: QName): void {
     this.domains.remove(q);
   }
 
-  /** The partitions of a partitioned table (direct ones). */
+  /** The partitions of a partitioned table (direct ones; read-only: `relation` gives one to change). */
   partitionsOf(table: QName): RelationInfo[] {
     if (!this.partitionParents.has(table.name)) return [];
     return this.allRelations().filter((r) => r.partitionOf && sameName(r.partitionOf, table));
@@ -264,21 +298,28 @@ export class Catalog {
    * if it is not (it ships with the migration under review), its objects stay new.
    */
   settle(deployed: boolean): void {
-    if (!deployed) return;
-    for (const r of this.relations.values()) r.createdAt = undefined;
-    for (const i of this.indexes.values()) i.createdAt = undefined;
-    for (const t of this.types.values()) t.createdAt = undefined;
+    // One counter, not a pass over the records: what was created before it is pre-existing now.
+    if (deployed) this.generation++;
+  }
+
+  /** Whether a record of this catalog was created since the last deployed file (is "new"). */
+  created(x: { createdAt?: number; createdGen?: number } | undefined): boolean {
+    return !!x && x.createdAt !== undefined && x.createdGen === this.generation;
+  }
+
+  /** Stamp a record added with `createdAt` with the generation it was created in (once: renames keep it). */
+  private stamp(x: { createdAt?: number; createdGen?: number }): void {
+    if (x.createdAt !== undefined && x.createdGen === undefined) x.createdGen = this.generation;
   }
 
   /** Created earlier in the file being checked (so invisible to, or unused by, other sessions). */
   isNew(q: QName | undefined): boolean {
-    const r = this.relation(q);
-    if (r) return r.createdAt !== undefined;
-    const i = this.index(q);
-    return i !== undefined && i.createdAt !== undefined;
+    const r = this.relations.get(q);
+    if (r) return this.created(r);
+    return this.created(this.indexes.get(q));
   }
 
-  /** Every relation the catalog knows (for comparing the model with a real database). */
+  /** Every relation the catalog knows (read-only: `relation` gives one to change). */
   allRelations(): RelationInfo[] {
     return this.relations.all();
   }
@@ -291,7 +332,7 @@ export class Catalog {
     return this.indexes.all();
   }
 
-  /** Indexes on a table. */
+  /** Indexes on a table (read-only: `index` gives one to change). */
   indexesOn(table: QName): IndexInfo[] {
     const out: IndexInfo[] = [];
     for (const k of this.indexesOfTable.get(table.name) ?? []) for (const i of this.indexes.named(k)) if (sameName(i.table, table)) out.push(i);
@@ -302,10 +343,10 @@ export class Catalog {
    *  constraints, and foreign keys of other tables that reference it. */
   dependentsOf(table: QName, column?: string): { kind: 'view' | 'materialized view' | 'index' | 'constraint' | 'foreign key'; name: string; on?: QName }[] {
     const out: ReturnType<Catalog['dependentsOf']> = [];
-    const rel = this.relation(table);
-    {
-      for (const r of this.dependents.get(table.name) ?? []) {
-        if (this.relation(r.name) !== r) continue; // dropped or replaced since
+    const rel = this.relations.get(table);
+    for (const key of this.dependents.get(table.name) ?? []) {
+      // Every relation of that name now (a dependent may have been dropped or replaced since).
+      for (const r of this.relations.named(key)) {
         for (const read of r.kind === 'view' || r.kind === 'matview' ? r.reads ?? [] : []) {
           if (sameName(read.relation, table) && (!column || read.columns.has('*') || read.columns.has(column))) {
             out.push({ kind: r.kind === 'matview' ? 'materialized view' : 'view', name: r.name.name, on: r.name });
@@ -328,8 +369,7 @@ export class Catalog {
 
   /** The constraint named `name` on `table`, or anywhere when the table is not known. */
   constraint(table: QName | undefined, name: string): ConstraintInfo | undefined {
-    const r = this.relation(table);
-    return r?.constraints.get(name);
+    return this.relations.get(table)?.constraints.get(name);
   }
 }
 

@@ -3,6 +3,7 @@
 // match names the way unqualified SQL does (sameName: a missing schema matches any).
 import { sameName, type QName } from '../ast/names';
 
+// Lists are never changed in place (see `fork`).
 export class NameTable<T extends { name: QName }> {
   constructor(private byName = new Map<string, T[]>()) {}
 
@@ -28,7 +29,16 @@ export class NameTable<T extends { name: QName }> {
   take(q: QName): T | undefined {
     const list = this.byName.get(q.name);
     const i = list ? list.findIndex((x) => sameName(x.name, q)) : -1;
-    return i === -1 ? undefined : list!.splice(i, 1)[0];
+    if (i === -1) return undefined;
+    // A new list, never a splice: forks share the lists (see `fork`).
+    this.byName.set(q.name, [...list!.slice(0, i), ...list!.slice(i + 1)]);
+    return list![i];
+  }
+
+  /** Put `copy` where `x` is (copy-on-write of one record). */
+  replace(x: T, copy: T): void {
+    const list = this.byName.get(x.name.name);
+    if (list) this.byName.set(x.name.name, list.map((y) => (y === x ? copy : y)));
   }
 
   /** Keep only the records under `key` that pass `keep`; the key goes when none is left. */
@@ -65,6 +75,15 @@ export class NameTable<T extends { name: QName }> {
 
   all(): T[] {
     return [...this.byName.values()].flat();
+  }
+
+  /**
+   * A table sharing this one's records and lists: every change above makes a new list, never
+   * changes one in place, so the two tables never see each other's changes (the records themselves
+   * are the catalog's business: it copies one before changing it).
+   */
+  fork(): NameTable<T> {
+    return new NameTable(new Map(this.byName));
   }
 
   /** A table of copies (same keys, same order). */

@@ -66,8 +66,10 @@ export interface RelationInfo {
   uncertain?: string;
   /** Views and materialized views: the relations they read, and which of their columns ('*' = all). */
   reads?: { relation: QName; columns: Set<string> }[];
-  /** Statement index in the current file that created it; undefined for pre-existing objects. */
+  /** Statement index in the file that created it; undefined for pre-existing objects. */
   createdAt?: number;
+  /** The catalog's generation when it was created (Catalog.created: new only in that one). */
+  createdGen?: number;
 }
 
 export interface IndexInfo {
@@ -78,6 +80,7 @@ export interface IndexInfo {
   columns?: string[];
   partial?: boolean;
   createdAt?: number;
+  createdGen?: number;
 }
 
 /** A domain: its base type and whether it has constraints (CHECK / NOT NULL) to enforce. */
@@ -91,6 +94,7 @@ export interface TypeInfo {
   name: QName;
   enumValues?: string[];
   createdAt?: number;
+  createdGen?: number;
 }
 
 /**

@@ -42,7 +42,7 @@ function droppedObject(o: any, removeType: string, stmt: Statement, ctx: RuleCon
   }
   if (o.TypeName) {
     const q = listName(o.TypeName.names);
-    return { label: name(q), isNew: !!q && (ctx.catalog.type(q)?.createdAt !== undefined || createdEarlier(ctx, stmt, 'type', q)), location: o.TypeName.location };
+    return { label: name(q), isNew: !!q && (ctx.catalog.created(ctx.catalog.type(q)) || createdEarlier(ctx, stmt, 'type', q)), location: o.TypeName.location };
   }
   if (o.ObjectWithArgs) {
     const q = listName(o.ObjectWithArgs.objname);
@@ -112,7 +112,7 @@ export default defineRule({
       const table = rangeVarName(n.relation);
       if (!table) return undefined;
       const isType = n.objtype === 'OBJECT_TYPE';
-      if (isType ? createdEarlier(ctx, stmt, 'type', table) || ctx.catalog.type(table)?.createdAt !== undefined : ctx.isNew(table)) return undefined;
+      if (isType ? createdEarlier(ctx, stmt, 'type', table) || ctx.catalog.created(ctx.catalog.type(table)) : ctx.isNew(table)) return undefined;
       const out: RuleReport[] = [];
       for (const c of n.cmds ?? []) {
         const cmd = c.AlterTableCmd;

@@ -23,7 +23,7 @@ export default defineRule({
       const index = listName(o.List?.items);
       if (!index) continue;
       const known = ctx.catalog.index(index);
-      if (known?.createdAt !== undefined || (known && ctx.isNew(known.table))) continue;
+      if (ctx.catalog.created(known) || (known && ctx.isNew(known.table))) continue;
       indexes.push({ index, table: known?.table });
     }
     if (indexes.length === 0) return undefined;

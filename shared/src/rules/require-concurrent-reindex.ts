@@ -26,7 +26,7 @@ export default defineRule({
         const index = rangeVarName(n.relation);
         if (!index) return undefined;
         const known = ctx.catalog.index(index);
-        if (known?.createdAt !== undefined || (known && ctx.isNew(known.table))) return undefined;
+        if (ctx.catalog.created(known) || (known && ctx.isNew(known.table))) return undefined;
         const table = known?.table;
         return {
           ...range,
