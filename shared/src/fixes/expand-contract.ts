@@ -14,12 +14,12 @@ import { basename } from 'node:path';
 import { displayName, quoteIdent, type QName } from '../ast/names';
 import { typeToString } from '../ast/types';
 import type { ColumnInfo } from '../context/catalog';
-import type { MigrationInfo, RuleContext } from '../context/rule-context';
+import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix, TextEdit } from '../rules/types';
 import { alterCommands } from '../rules/_helpers';
 import { backfillBlock, batchKey } from './backfill';
-import { newMigration, newMigrationFiles, slugOf } from './naming';
+import { lastOrder, newestOrder, newMigration, newMigrationFiles, slugOf, withMigrations } from './naming';
 import { sentStatementByStatement, usedLater } from './placement';
 import { stepsAfterTransaction, wrapBlock, type Step } from './steps';
 import { afterLine, commentsOf, eol, keywordCase, tokensOf } from './text';
@@ -50,10 +50,9 @@ function hasComment(stmt: Statement): boolean {
 function expandContract(stmt: Statement, ctx: RuleContext, p: Plan): Fix[] {
   const m = ctx.migration;
   if (!m || 'parent' in stmt || stmt.block !== undefined || stmt.section.direction !== 'up') return [];
-  const current = m.files.find((f) => f.path === ctx.path);
   // Later migrations were written for the schema without the expand's column, trigger or view (a
   // view under the old name blocks their type changes): the plan is for the newest migration only.
-  if (!current || m.files.some((f) => f.role === 'up' && f.order > current.order)) return [];
+  if (newestOrder(m, ctx.path) === undefined) return [];
   // Later statements of this file would run before the backfill (and, for a table, beside the view).
   if (p.relations.some((r) => usedLater(ctx, stmt, r))) return [];
   const nl = eol(ctx.text);
@@ -64,8 +63,8 @@ function expandContract(stmt: Statement, ctx: RuleContext, p: Plan): Fix[] {
     : { title: p.title, edits, preferred: true };
   if (!fix) return [];
   const ups = (fix.newFiles ?? []).filter((f) => !/\.down\.sql$/.test(f.path)).map((f) => f.path);
-  const last = Math.max(...m.files.map((f) => f.order));
-  const known: MigrationInfo = { ...m, files: [...m.files, ...ups.map((path, i) => ({ path, order: last + 1 + i, role: 'up' as const }))] };
+  const last = lastOrder(m);
+  const known = withMigrations(m, ups.map((path, i) => ({ path, order: last + 1 + i })));
   const target = newMigration(known, slugOf(p.slug));
   if (!target) return [];
   const header = `-- pgsafe CONTRACT of ${basename(ctx.path)}: deploy after the application change.\n-- Run this migration only once every running instance ${p.ready}.\n`;

@@ -31,6 +31,10 @@ interface SetNames {
   /** The folder as `join` writes it before a file name (`migrations/`; empty for `.`). */
   prefix: string;
   next: Map<RegExp, string | undefined>;
+  /** Each file's order by path, and the last order of an up migration (-Infinity: none). */
+  orders: Map<string, number>;
+  lastUp: number;
+  last: number;
 }
 const setNames = new WeakMap<MigrationInfo, SetNames>();
 
@@ -40,8 +44,56 @@ const setNames = new WeakMap<MigrationInfo, SetNames>();
  */
 function namesOf(m: MigrationInfo): SetNames {
   let n = setNames.get(m);
-  if (!n) setNames.set(m, (n = { names: m.files.map((f) => basename(f.path)), prefix: join(m.files.length ? dirname(m.files[0].path) : m.root, 'x').slice(0, -1), next: new Map() }));
+  if (!n) {
+    let lastUp = -Infinity;
+    let last = -Infinity;
+    const orders = new Map<string, number>();
+    for (const f of m.files) {
+      orders.set(f.path, f.order);
+      if (f.role === 'up' && f.order > lastUp) lastUp = f.order;
+      if (f.order > last) last = f.order;
+    }
+    n = { names: m.files.map((f) => basename(f.path)), prefix: join(m.files.length ? dirname(m.files[0].path) : m.root, 'x').slice(0, -1), next: new Map(), orders, lastUp, last };
+    setNames.set(m, n);
+  }
   return n;
+}
+
+/**
+ * The order of `path` in the set when it is the newest up migration there (fixes that add a
+ * migration "after this one" need that: later migrations were written for the state it leaves).
+ */
+export function newestOrder(m: MigrationInfo, path: string): number | undefined {
+  const set = namesOf(m);
+  const order = set.orders.get(path);
+  return order !== undefined && !(set.lastUp > order) ? order : undefined;
+}
+
+/** Whether `path` is in the set and an up migration comes after it. */
+export function laterUpExists(m: MigrationInfo, path: string): boolean {
+  const set = namesOf(m);
+  const order = set.orders.get(path);
+  return order !== undefined && set.lastUp > order;
+}
+
+/** The last order in the set (any role). */
+export function lastOrder(m: MigrationInfo): number {
+  return namesOf(m).last;
+}
+
+/** The set with new up migrations added (names carried over, not recomputed from every file). */
+export function withMigrations(m: MigrationInfo, ups: readonly { path: string; order: number }[]): MigrationInfo {
+  const out: MigrationInfo = { ...m, files: [...m.files, ...ups.map((u) => ({ path: u.path, order: u.order, role: 'up' as const }))] };
+  const set = namesOf(m);
+  const orders = new Map(set.orders);
+  let { lastUp, last } = set;
+  for (const u of ups) {
+    orders.set(u.path, u.order);
+    lastUp = Math.max(lastUp, u.order);
+    last = Math.max(last, u.order);
+  }
+  setNames.set(out, { names: [...set.names, ...ups.map((u) => basename(u.path))], prefix: set.prefix, next: new Map(), orders, lastUp, last });
+  return out;
 }
 
 /** `join(folder, name)` for a file name (no separator, not `.` or `..`), without a join per fix. */

@@ -4,12 +4,12 @@
 // after the existing ones (the statement leaves this file).
 import { basename } from 'node:path';
 import { namesInTree } from '../ast/names';
-import type { MigrationInfo, RuleContext } from '../context/rule-context';
+import type { RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix, TextEdit } from '../rules/types';
 import { nonTransactionalForm } from '../rules/concurrently-in-transaction';
 import { endsTransaction, nextInSection } from '../rules/_flow';
-import { newMigration, newMigrationFiles } from './naming';
+import { laterUpExists, newestOrder, newMigration, newMigrationFiles, withMigrations } from './naming';
 import { afterLine, eol, indentAt, lineStart, removalRange, sectionStatements } from './text';
 import { transactionPlan } from '../project/transactions';
 import { stepsAfterTransaction } from './steps';
@@ -168,8 +168,7 @@ export interface Preparation {
  *  later migrations that use the moved index or a table renamed meanwhile). */
 export function laterMigrationExists(ctx: RuleContext): boolean {
   const m = ctx.migration;
-  const current = m?.files.find((f) => f.path === ctx.path);
-  return !!m && !!current && m.files.some((f) => f.role === 'up' && f.order > current.order);
+  return !!m && laterUpExists(m, ctx.path);
 }
 
 /** Frameworks whose new migration files can hold a statement that must run outside a transaction. */
@@ -273,8 +272,8 @@ export function prepareOutsideTransaction(stmt: Statement, ctx: RuleContext, p: 
 function moveWithPreparation(stmt: Statement, ctx: RuleContext, p: Preparation): Fix | undefined {
   const m = ctx.migration;
   if (!m || stmt.section.direction !== 'up') return undefined;
-  const current = m.files.find((f) => f.path === ctx.path);
-  if (!current || m.files.some((f) => f.role === 'up' && f.order > current.order)) return undefined;
+  const currentOrder = newestOrder(m, ctx.path);
+  if (currentOrder === undefined) return undefined;
   if (usedLater(ctx, stmt, p.relation)) return undefined;
   const text = ctx.text;
   const nl = eol(text);
@@ -294,7 +293,7 @@ function moveWithPreparation(stmt: Statement, ctx: RuleContext, p: Preparation):
   if (!ONE_QUERY_MIGRATION.has(m.framework)) return undefined;
   const first = newMigration(m, p.prepSlug);
   if (!first) return undefined;
-  const after: MigrationInfo = { ...m, files: [...m.files, { path: first.up, order: current.order + 1, role: 'up' }] };
+  const after = withMigrations(m, [{ path: first.up, order: currentOrder + 1 }]);
   const second = newMigration(after, p.slug);
   if (!second) return undefined;
   // sqlx runs a migration in a transaction unless its first line says otherwise.

@@ -10,7 +10,7 @@ import type { MigrationInfo, RuleContext } from '../context/rule-context';
 import type { Statement } from '../parse/statement';
 import type { Fix, TextEdit } from '../rules/types';
 import { endsTransaction, nextInSection } from '../rules/_flow';
-import { newMigration, newMigrationFiles, slugOf } from './naming';
+import { newestOrder, newMigration, newMigrationFiles, slugOf, withMigrations } from './naming';
 import { ONE_QUERY_MIGRATION, STATEMENT_MIGRATION, sentStatementByStatement } from './placement';
 import { afterLine, eol } from './text';
 
@@ -69,8 +69,8 @@ export function stepsAfterTransaction(stmt: Statement, ctx: RuleContext, edits: 
   }
   const m = ctx.migration;
   if (!m || stmt.section.direction !== 'up' || m.framework === 'flyway') return undefined;
-  const current = m.files.find((f) => f.path === ctx.path);
-  if (!current || m.files.some((f) => f.role === 'up' && f.order > current.order)) return undefined;
+  const currentOrder = newestOrder(m, ctx.path);
+  if (currentOrder === undefined) return undefined;
   const from = basename(ctx.path);
   const files: { path: string; content: string }[] = [];
   if (STATEMENT_MIGRATION.has(m.framework)) {
@@ -82,13 +82,13 @@ export function stepsAfterTransaction(stmt: Statement, ctx: RuleContext, edits: 
   } else if (ONE_QUERY_MIGRATION.has(m.framework)) {
     // One file per step: a file sent as one query would run the steps in one implicit transaction.
     let known: MigrationInfo = m;
-    let order = current.order;
+    let order = currentOrder;
     let previous = from;
     for (const s of steps) {
       const target = newMigration(known, slugOf(s.slug));
       if (!target) return undefined;
       files.push(...newMigrationFiles(target, `${s.heavy ? timeout : ''}${s.sql}`, s.down, `-- Follows ${previous} (pgsafe): ${s.why}\n`));
-      known = { ...known, files: [...known.files, { path: target.up, order: ++order, role: 'up' }] };
+      known = withMigrations(known, [{ path: target.up, order: ++order }]);
       previous = basename(target.up);
     }
   } else return undefined;
