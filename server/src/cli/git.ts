@@ -1,10 +1,11 @@
 // `--since <ref>`: the migrations changed since a git ref (committed, staged, unstaged or new)
 // are the ones under review; they are not deployed yet.
-import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { UsageError } from './args';
 
 function git(cwd: string, args: string[]): string {
+  // Loaded here, not at start: only --since needs it.
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
   const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
   if (r.error) throw new UsageError(`--since needs git: ${r.error.message}`);
   if (r.status !== 0) throw new UsageError(`--since: git ${args.join(' ')} failed: ${r.stderr.trim()}`);

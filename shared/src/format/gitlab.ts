@@ -1,8 +1,9 @@
 // GitLab Code Quality report (artifacts:reports:codequality).
-import { createHash } from 'node:crypto';
 import type { FileReport } from './report';
 
 export function formatGitlab(reports: readonly FileReport[]): string {
+  // Loaded here, not at start: node:crypto costs every other run of the CLI a few milliseconds.
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const out: object[] = [];
   for (const r of reports) {
     for (const f of r.findings) {
