@@ -55,10 +55,11 @@ const bundleCli = build({
 });
 
 // The language server: one file with libpg-query inside (the VS Code extension ships it without
-// node_modules); the parser's WASM file is loaded from beside it.
+// node_modules); the parser's WASM file is loaded from beside it. dist/server.js (start.ts) runs
+// it through its code cache, as dist/load.js (the same loader) does the CLI for bin/pgsafe.js.
 const bundleServer = build({
   entryPoints: [join(root, 'server/src/lsp/main.ts')],
-  outfile: join(root, 'dist/server.js'),
+  outfile: join(root, 'dist/server-main.js'),
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -67,6 +68,15 @@ const bundleServer = build({
   minifySyntax: true,
   logLevel: 'warning',
 }).then(() => copyFileSync(join(root, 'node_modules/libpg-query/wasm/libpg-query.wasm'), join(root, 'dist/libpg-query.wasm')));
+const loaders = [['server/src/lsp/start.ts', 'dist/server.js'], ['server/src/loader/cached-bundle.ts', 'dist/load.js']].map(([from, to]) => build({
+  entryPoints: [join(root, from)],
+  outfile: join(root, to),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+}));
 
 rmSync(join(root, 'out'), { recursive: true, force: true });
 const sources = [...walk(join(root, 'shared/src')), ...walk(join(root, 'server/src')), ...walk(join(root, 'test'))];
@@ -82,25 +92,13 @@ const transpile = build({
   logLevel: 'warning',
 });
 
-await Promise.all([bundleCli, bundleServer, transpile]);
+await Promise.all([bundleCli, bundleServer, ...loaders, transpile]);
 
-// The CLI's V8 code cache (read by bin/pgsafe.js): written after a sample check of the benchmark's
-// hazard template and clean statements, so it holds the bytecode of what a check runs.
+// The V8 code caches of the CLI and the server, written after a sample run of each (code-cache.mjs).
 {
-  const { spawnSync } = await import('node:child_process');
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { createRequire } = await import('node:module');
-  const { hazardFile, cleanFile } = createRequire(import.meta.url)(join(root, 'bench/generate.js'));
-  const cache = join(root, 'dist/pgsafe.js.cache');
-  rmSync(cache, { force: true });
-  const sample = mkdtempSync(join(tmpdir(), 'pgsafe-code-cache-'));
-  writeFileSync(join(sample, '0001_hazards.sql'), hazardFile(300));
-  writeFileSync(join(sample, '0002_clean.sql'), cleanFile(100));
-  const r = spawnSync(process.execPath, [join(root, 'bin/pgsafe.js'), 'check', '--format', 'json', sample], { env: { ...process.env, PGSAFE_WRITE_CODE_CACHE: cache }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  rmSync(sample, { recursive: true, force: true });
-  // Without a cache the CLI only starts a little slower: warn, do not fail the build.
-  if (r.status !== 0 && r.status !== 1) console.warn(`pgsafe build: no code cache written (sample check exited ${r.status}): ${r.stderr}`);
+  const { writeCliCache, writeServerCache } = await import('./code-cache.mjs');
+  writeCliCache(root);
+  await writeServerCache(root);
 }
 
 // The published JSON schema of pgsafe.config.json lists the rule ids, so it is generated.

@@ -1,6 +1,6 @@
 // Packages the VS Code extension (client/):
 //   1. bundles client/src/extension.ts (+ vscode-languageclient) into client/dist/extension.js
-//   2. copies the bundled language server (dist/server.js + dist/libpg-query.wasm, from
+//   2. copies the bundled language server (dist/server.js, dist/server-main.js, dist/libpg-query.wasm, from
 //      `npm run build`), PGlite (dist/pglite/, for the traced lock report), the injection grammar
 //      and the config JSON schema into client/
 //   3. runs `vsce package` in client/ and writes pgsafe-vscode-<version>.vsix at the repo root.
@@ -16,12 +16,12 @@ const root = new URL('..', import.meta.url).pathname;
 const clientDir = join(root, 'client');
 const argv = process.argv.slice(2);
 const noVsix = argv.includes('--no-vsix');
-// --server-dir <dir>: take server.js and libpg-query.wasm from <dir> instead of dist/.
+// --server-dir <dir>: take server.js, server-main.js and libpg-query.wasm from <dir> instead of dist/.
 const serverDirArg = argv.indexOf('--server-dir');
 const serverDir = serverDirArg >= 0 ? resolve(argv[serverDirArg + 1] ?? '.') : join(root, 'dist');
 const started = Date.now();
 
-for (const f of ['server.js', 'libpg-query.wasm']) {
+for (const f of ['server.js', 'server-main.js', 'libpg-query.wasm']) {
   if (!existsSync(join(serverDir, f))) {
     console.error(`package-extension: ${join(serverDir, f)} is missing — run \`npm run build\` first (it bundles the language server).`);
     process.exit(2);
@@ -60,6 +60,9 @@ const copy = (from, to) => {
   copyFileSync(from, to);
 };
 copy(join(serverDir, 'server.js'), join(distDir, 'server.js'));
+// The server bundle without its code cache: VS Code runs it on Electron's V8, which rejects a
+// cache written by Node's.
+copy(join(serverDir, 'server-main.js'), join(distDir, 'server-main.js'));
 copy(join(serverDir, 'libpg-query.wasm'), join(distDir, 'libpg-query.wasm'));
 // PGlite for "Show Lock Report (run on PGlite)": the server loads it at run time (never bundled),
 // from node_modules or from dist/pglite/. Only what an ES import of it and of its contrib

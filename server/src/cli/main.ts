@@ -284,7 +284,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'verify':
         return await verify(args);
       case 'lsp':
-        // The bundled server (dist/server.js) runs until the client disconnects.
+        // The bundled server (dist/server.js, through its code cache) runs until the client disconnects.
         require(join(packageRoot(), 'dist', 'server.js')).main();
         return await new Promise<number>(() => undefined);
     }

@@ -1,5 +1,6 @@
-// Entry point of the bundled language server (dist/server.js): `node dist/server.js --stdio`
-// (also `--node-ipc` or `--socket=<port>`, which vscode-languageserver reads from argv).
+// The language server bundle (dist/server-main.js), started by dist/server.js (start.ts):
+// `node dist/server.js --stdio` (also `--node-ipc` or `--socket=<port>`, which
+// vscode-languageserver reads from argv).
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter, type Connection } from 'vscode-languageserver/node';
 import { format } from 'node:util';
 import { startServer } from './server';

@@ -76,7 +76,7 @@ export function traceReportInWorker(req: TraceRequest, entry: string): Promise<s
   });
 }
 
-/** The file a trace worker starts from: the bundle (dist/server.js) or, unbundled, this module. */
+/** The file a trace worker starts from: the bundle (dist/server-main.js) or, unbundled, this module. */
 export const TRACE_WORKER_ENTRY = __filename;
 
 let started = false;
