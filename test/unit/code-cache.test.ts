@@ -1,5 +1,5 @@
-// The build writes the CLI's V8 code cache beside the bundle (scripts/build.mjs) and bin/pgsafe.js
-// compiles the bundle with it. A cache V8 rejects (stale, or written for other source) would only
+// The build writes the V8 code caches of the CLI and server bundles beside them (scripts/build.mjs,
+// code-cache.mjs); bin/pgsafe.js and dist/server.js compile the bundles with them. A cache V8 rejects (stale, or written for other source) would only
 // make every run compile again, silently: this test makes that visible.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,16 +12,19 @@ import { spawnSync } from 'node:child_process';
 const root = join(__dirname, '..', '..', '..');
 const bundle = join(root, 'dist', 'pgsafe.js');
 
-test('the CLI bundle\'s code cache exists, is accepted by V8 for this bundle, and holds compiled functions', () => {
-  const cachedData = readFileSync(`${bundle}.cache`);
-  const script = new Script(wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
-  assert.equal(script.cachedDataRejected, false);
-  // More than the top-level script: the functions a check ran were compiled when it was written.
-  assert.ok(cachedData.length > 200_000, `cache of ${cachedData.length} bytes`);
-  // Another source must not accept it (the cache is tied to this exact bundle).
-  const other = new Script(wrap(`${readFileSync(bundle, 'utf8')}\n// changed`), { filename: bundle, cachedData });
-  assert.equal(other.cachedDataRejected, true);
-});
+for (const name of ['pgsafe.js', 'server-main.js']) {
+  test(`the ${name} bundle's code cache exists, is accepted by V8 for this bundle, and holds compiled functions`, () => {
+    const file = join(root, 'dist', name);
+    const cachedData = readFileSync(`${file}.cache`);
+    const script = new Script(wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+    assert.equal(script.cachedDataRejected, false);
+    // More than the top-level script: the functions the sample run ran were compiled when it was written.
+    assert.ok(cachedData.length > 200_000, `cache of ${cachedData.length} bytes`);
+    // Another source must not accept it (the cache is tied to this exact bundle).
+    const other = new Script(wrap(`${readFileSync(file, 'utf8')}\n// changed`), { filename: file, cachedData });
+    assert.equal(other.cachedDataRejected, true);
+  });
+}
 
 test('bin/pgsafe.js runs the bundle with the cache: same JSON as the bundle required directly', () => {
   const { hazardFile } = require(join(root, 'bench', 'generate.js'));
