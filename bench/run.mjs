@@ -1,6 +1,6 @@
 // npm run bench: whole-process timings (median of 5) of pgsafe, squawk and the parse floor on the
 // same inputs, in one run, plus pgsafe's peak RSS and the whole corpus in one invocation.
-// Prints figures and ratios; asserts nothing.
+// The commands of one input run interleaved. Prints figures and ratios; asserts nothing.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,18 +24,27 @@ const pgsafeBin = join(root, 'bin', 'pgsafe.js');
 const floor = join(root, 'bench', 'floor.js');
 const corpus = process.env.PGSAFE_CORPUS ?? join(root, '..', 'shared', 'corpus');
 
-function time(cmd, args) {
-  const samples = [];
-  let last;
+/**
+ * Whole-process timings of several commands, interleaved (one run of each, RUNS times), so that a
+ * change in the machine's load during the benchmark weighs on every command alike.
+ */
+function timeAll(commands) {
+  const samples = commands.map(() => []);
+  const last = [];
   for (let i = 0; i < RUNS; i++) {
-    const t0 = process.hrtime.bigint();
-    last = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (last.error) throw last.error;
-    if (last.status !== null && last.status > 1) throw new Error(`${cmd} ${args.join(' ')} exited ${last.status}: ${last.stderr}`);
+    commands.forEach(([cmd, args], k) => {
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30 });
+      samples[k].push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (r.error) throw r.error;
+      if (r.status !== null && r.status > 1) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+      last[k] = r;
+    });
   }
-  samples.sort((a, b) => a - b);
-  return { median: samples[Math.floor(samples.length / 2)], min: samples[0], max: samples[samples.length - 1], stdout: last.stdout };
+  return samples.map((xs, k) => {
+    xs.sort((a, b) => a - b);
+    return { median: xs[Math.floor(xs.length / 2)], min: xs[0], max: xs[xs.length - 1], stdout: last[k].stdout };
+  });
 }
 
 /** Peak RSS of a pgsafe run, measured inside the same process. */
@@ -60,14 +69,12 @@ for (const [name, text] of inputs) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'V1__bench.sql'.replace('V1__bench', '0001_bench'));
   writeFileSync(file, text);
-  const p = time(process.execPath, [pgsafeBin, 'check', '--format', 'json', file]);
-  const f = time(process.execPath, [floor, file]);
-  const s = squawkBin ? time(squawkBin, ['--reporter', 'json', file]) : undefined;
+  const [p, f, s] = timeAll([[process.execPath, [pgsafeBin, 'check', '--format', 'json', file]], [process.execPath, [floor, file]], ...(squawkBin ? [[squawkBin, ['--reporter', 'json', file]]] : [])]);
   const findings = JSON.parse(p.stdout).length;
   rows.push({ name, pgsafe: p, floor: f, squawk: s, findings, rss: name === '10k' ? pgsafeRss(['check', '--format', 'json', file]) : undefined });
 }
 
-console.log(`pgsafe benchmark — ${RUNS} runs each, whole process, median (min–max); node ${process.version}`);
+console.log(`pgsafe benchmark — ${RUNS} runs each, interleaved, whole process, median (min–max); node ${process.version}`);
 console.log('');
 console.log('input      | pgsafe                     | floor (node+libpg-query parse) | squawk 2.66 (native)       | pgsafe/floor | pgsafe/squawk | findings');
 for (const r of rows) {
@@ -82,8 +89,7 @@ console.log(`peak RSS at 10k: ${k10.rss.toFixed(0)} MB (target < 250 MB)`);
 console.log(`targets: pgsafe ≤ 1.5× floor at every size; at 10k no slower than squawk`);
 
 if (existsSync(corpus)) {
-  const p = time(process.execPath, [pgsafeBin, 'check', '--format', 'json', corpus]);
-  const f = time(process.execPath, [floor, corpus]);
+  const [p, f] = timeAll([[process.execPath, [pgsafeBin, 'check', '--format', 'json', corpus]], [process.execPath, [floor, corpus]]]);
   console.log('');
   console.log(`corpus (${corpus}), one invocation: pgsafe ${fmt(p.median)}, floor ${fmt(f.median)}, pgsafe − floor = ${fmt(p.median - f.median)} (target < 3 s), ${JSON.parse(p.stdout).length} findings`);
 } else {
