@@ -432,3 +432,26 @@ test('generate rollback: the command writes the down section through workspace/a
     await client.stop();
   }
 });
+
+test('the server exits when its client goes away: code 1 without shutdown, 0 after it', async () => {
+  const server = join(ROOT, 'dist', 'server.js');
+  // Without shutdown: the client's end of stdin closes (an editor that crashed).
+  const crashed = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
+  const c1 = createMessageConnection(new StreamMessageReader(crashed.stdout), new StreamMessageWriter(crashed.stdin));
+  c1.listen();
+  await c1.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
+  const code1 = new Promise((r) => crashed.on('exit', r));
+  c1.dispose();
+  crashed.stdin.end();
+  assert.equal(await code1, 1);
+  // After shutdown: stdin closing ends it cleanly.
+  const polite = spawn(process.execPath, [server, '--stdio'], { stdio: 'pipe' });
+  const c2 = createMessageConnection(new StreamMessageReader(polite.stdout), new StreamMessageWriter(polite.stdin));
+  c2.listen();
+  await c2.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
+  await c2.sendRequest('shutdown');
+  const code2 = new Promise((r) => polite.on('exit', r));
+  c2.dispose();
+  polite.stdin.end();
+  assert.equal(await code2, 0);
+});
