@@ -44,6 +44,13 @@ export interface LintOptions {
    */
   memo?: LintMemo<StatementInfo>;
   catalogToken?: unknown;
+  /**
+   * Only the findings (with their fixes) of the statements that touch these offsets (a code
+   * action on a large file): the walk starts at the `memo`'s last checkpoint before them (without
+   * using it up), when the memo's last lint was of this text with these options, and stops after
+   * them. File-wide findings (unused suppressions, the down section check) are left out.
+   */
+  fixRange?: { from: number; to: number };
 }
 
 /** What one statement does to the database, as the rules saw it. */
@@ -151,17 +158,30 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const downSection = downLevel && pathDirection !== 'down' && pathDirection !== 'verify' ? split.statements.filter((s) => s.section.direction === 'down') : [];
   const factsBefore = downSection.length ? probeBefore(walker.catalog, split.statements.filter((s) => s.section.direction === 'up'), downSection) : undefined;
   const withFixes = options.withFixes !== false;
-  const memo = !withFixes && !factsBefore ? options.memo : undefined;
-  if (!memo) options.memo?.clear();
+  const range = options.fixRange;
+  const statements = split.statements;
+  const inRange = (s: Statement) => !range || (s.end >= range.from && s.start <= range.to);
+  const memo = !withFixes && !factsBefore && !range ? options.memo : undefined;
+  if (!memo && !range) options.memo?.clear();
   const plan = memo?.begin(text, split, memoKey(path, config, options, pathDirection), options.catalogToken, (s) => sectionSignature(s, split.statements, config, options));
   if (plan?.checkpoint) {
     walker.resume(plan.checkpoint);
     findings.push(...plan.findings);
     if (info) for (const x of plan.info) info[x.statementIndex] = x;
   }
-  const statements = split.statements;
-  for (let i = plan?.from ?? 0; i < statements.length; i++) {
+  let from = plan?.from ?? 0;
+  if (range) {
+    const first = statements.findIndex(inRange);
+    const cp = first > 0 ? options.memo?.checkpointBefore(text, split, memoKey(path, config, options, pathDirection), options.catalogToken, (s) => sectionSignature(s, split.statements, config, options), first) : undefined;
+    if (cp) {
+      // The checkpoint stays the memo's: the walk gets a copy of its schema (copy-on-write).
+      walker.resume({ ...cp, catalog: cp.catalog.fork() });
+      from = cp.index;
+    }
+  }
+  for (let i = from; i < statements.length; i++) {
     const stmt = statements[i];
+    if (range && stmt.start > range.to) break;
     memo?.statement(i, findings.length, statements.length, () => walker.checkpoint(i));
     if (stmt.error) {
       if (syntaxLevel) push(D.syntaxError, syntaxLevel, { message: `Syntax error: ${stmt.error.message}.`, help: stmt.section.direction === 'down' ? 'This is in the down migration: the rollback would fail here.' : 'PostgreSQL would reject this statement. Other statements of the file are still checked.', start: stmt.error.offset, end: tokenEnd(text, stmt.error.offset, stmt.end) }, stmt);
@@ -179,12 +199,17 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
         const out = rule.check(unit, ctx);
         if (memo && rule.lookAhead && walker.statementsRead) memo.lookedAhead(i, rule);
         if (!out) continue;
-        for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit, rule.fix && withFixes ? rule.fix(unit, r, ctx) : []);
+        for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit, rule.fix && withFixes && inRange(stmt) ? rule.fix(unit, r, ctx) : []);
       }
       if (unit !== stmt || embedded.length === 0) walker.after(unit, ctx.locks);
     }
   }
   memo?.finish(findings, plan?.from ?? 0, statements.length, info);
+  if (range) {
+    const sups = collectSuppressions(text, split.statements, split.trailingComments);
+    const kept = findings.filter((f) => f.statementIndex !== undefined && inRange(statements[f.statementIndex]) && !isSuppressed(sups, f.rule, f.statementIndex));
+    return { path, findings: kept.sort((a, b) => a.start - b.start || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)), split, statementInfo: info };
+  }
 
   if (factsBefore && downLevel) {
     const check = checkDown(factsBefore, walker.catalog, downSection);

@@ -48,15 +48,19 @@ export interface ResumePlan<I extends MemoStatementInfo> {
 }
 
 /**
- * Checkpoints (each copies the catalog, so a walk takes few): 16, 256 and, on the first lint,
- * 1,024 statements before the end (edits near the end are the common case); and when re-walking
- * after an edit, the statement the edit changed (typing goes on where the last edit was), or,
- * when the changed statement is not known, the first quarter of the file after the resume point.
+ * Checkpoints (a fork of the catalog: copy-on-write, so cheap, but each copies the records the
+ * walk changes after it): 16, 256 and, on the first lint, 1,024 statements before the end (edits
+ * near the end are the common case); every 512 statements (a code action resumes from the one
+ * before its statement); and when re-walking after an edit, the statement the edit changed
+ * (typing goes on where the last edit was), or, when the changed statement is not known, the
+ * first quarter of the file after the resume point.
  */
+export const GRID = 512;
+
 function wantedCheckpoint(i: number, n: number, first: boolean): 'tail' | 'quarter' | undefined {
   if (i <= 0 || i >= n) return undefined;
   const tail = n - i;
-  if (tail === 16 || tail === 256 || (first && tail === 1024)) return 'tail';
+  if (tail === 16 || tail === 256 || (first && tail === 1024) || i % GRID === 0) return 'tail';
   return !first && i % Math.max(256, Math.ceil(n / 4)) === 0 ? 'quarter' : undefined;
 }
 
@@ -162,6 +166,21 @@ export class LintMemo<I extends MemoStatementInfo = MemoStatementInfo> {
     for (let i = 0; i < cp.index; i++) for (const f of last.perStatement[i] ?? []) findings.push(f);
     const info = (last.info ?? []).filter((x) => x && x.statementIndex < cp!.index);
     return { from: cp.index, checkpoint: cp, findings, info };
+  }
+
+  /**
+   * The last lint's latest checkpoint at or before statement `index`, when that lint was of this
+   * same text with the same key, starting schema and sections; it stays the memo's (a caller that
+   * resumes from it must copy its catalog).
+   */
+  checkpointBefore(text: string, split: SplitResult, key: string, token: unknown, sectionSig: (s: Section) => string, index: number): WalkerCheckpoint | undefined {
+    const last = this.last;
+    if (!last || last.text !== text || last.key !== key || last.token !== token) return undefined;
+    const sigs = split.layout.sections.map(sectionSig);
+    if (sigs.length !== last.sectionSigs.length || sigs.some((s, i) => s !== last.sectionSigs[i])) return undefined;
+    let cp: WalkerCheckpoint | undefined;
+    for (const k of last.checkpoints) if (k.index <= index) cp = k;
+    return cp;
   }
 
   /** Before walking statement `i`: `findingsSoFar` is where its findings will start. */

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { LspClient, ROOT, applyEdits, editsFor } from '../helpers/lsp';
 import { lintText } from '../../shared/src/index';
@@ -454,4 +454,40 @@ test('the server exits when its client goes away: code 1 without shutdown, 0 aft
   c2.dispose();
   polite.stdin.end();
   assert.equal(await code2, 0);
+});
+
+test('a code action deep in a large file (fixes of just that statement, resumed from a checkpoint) gives the same edit as the CLI\'s whole-file fixes', async () => {
+  const { hazardFile } = require('../../../bench/generate.js') as { hazardFile(n: number): string };
+  const text = hazardFile(1500);
+  const dir = workspace({ 'm/0001_x.sql': text });
+  const file = join(dir, 'm/0001_x.sql');
+  const uri = pathToFileURL(file).href;
+  const cli = spawnSync(process.execPath, [join(ROOT, 'bin', 'pgsafe.js'), 'check', '--format', 'json', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const cliFindings: any[] = JSON.parse(cli.stdout);
+  const lines = text.split('\n');
+  const offset = (line: number, col: number) => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + col - 1;
+  const applyCli = (edits: any[]) => [...edits].sort((a, b) => offset(b.line, b.column) - offset(a.line, a.column)).reduce((t, e) => t.slice(0, offset(e.line, e.column)) + e.newText + t.slice(offset(e.endLine, e.endColumn)), text);
+  const { client } = await LspClient.start({ rootPath: dir });
+  try {
+    await client.open(uri, text);
+    const p = await client.diagnostics(uri, 1);
+    let compared = 0;
+    for (const line of [1203, 1207, 1291, 1499]) {
+      for (const d of p.diagnostics.filter((x) => x.range.start.line === line)) {
+        const expected = cliFindings.find((f) => f.rule === d.code && f.line === line + 1 && f.column === d.range.start.character + 1);
+        assert.ok(expected, `the CLI reports ${d.code} at line ${line + 1}`);
+        const actions = await client.request<any[]>('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d], only: ['quickfix'] } });
+        const titles = actions.map((a) => a.title);
+        assert.deepEqual(titles.slice(0, expected.fixes.length), expected.fixes.map((f: any) => f.title), `${d.code} at line ${line + 1}`);
+        for (const [i, fix] of expected.fixes.entries()) {
+          const resolved = await client.request('codeAction/resolve', actions[i]);
+          assert.equal(applyEdits(text, editsFor(resolved.edit, uri)), applyCli(fix.edits), `${fix.title} at line ${line + 1}`);
+          compared++;
+        }
+      }
+    }
+    assert.ok(compared >= 4, `fixes compared: ${compared}`);
+  } finally {
+    await client.stop();
+  }
 });

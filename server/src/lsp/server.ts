@@ -148,6 +148,18 @@ export function startServer(connection: Connection): void {
     return workspace.lintWithFixes(doc);
   }
 
+  /**
+   * The findings at offsets [from, to] with their fixes: the statements' own from a walk of just
+   * them (Workspace.fixesIn), file-wide ones (unused suppressions) from the lint already published.
+   */
+  function fixesAround(doc: LspDocument, from: number, to: number): LintResult | undefined {
+    const all = lint(doc);
+    if (!all) return undefined;
+    const { result, wholeFile } = workspace.fixesIn(doc, from, to);
+    if (wholeFile) return result;
+    return { ...result, findings: [...result.findings, ...all.findings.filter((f) => f.statementIndex === undefined)] };
+  }
+
   /** After diagnostics are out, compute the fixes while the user is idle (code actions are then instant). */
   let fixTimer: NodeJS.Timeout | undefined;
   function prepareFixes(uri: string, version: number): void {
@@ -305,17 +317,19 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(guard('codeAction', [] as CodeAction[], (p: CodeActionParams) => {
     const doc = workspace.docs.get(p.textDocument.uri);
     if (!doc) return [];
-    const result = lintWithFixes(doc);
-    if (!result) return [];
     const only = p.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
+    const fixAll = only?.some((o) => FIX_ALL_KIND === o || FIX_ALL_KIND.startsWith(o + '.'));
     const from = doc.offsetAt(p.range.start);
     const to = doc.offsetAt(p.range.end);
+    // Fix-all needs every fix of the file; a lightbulb only those of the statements under the cursor.
+    const result = fixAll ? lintWithFixes(doc) : fixesAround(doc, from, to);
+    if (!result) return [];
     const actions: CodeAction[] = [];
     const make = (title: string, f: Finding, action: ActionData['action'], preferred = false): CodeAction => {
       const key: FindingKey = { rule: f.rule, start: f.start, end: f.end };
       const a = quickFix(title, toDiagnostic(doc, f), { uri: doc.uri, version: doc.version, key, action } satisfies ActionData, preferred);
-      return resolveEdits ? a : resolveAction(a);
+      return resolveEdits ? a : resolveAction(a, result);
     };
     if (wants(CodeActionKind.QuickFix)) {
       for (const f of result.findings) {
@@ -329,23 +343,24 @@ export function startServer(connection: Connection): void {
     if (only?.some((o) => ROLLBACK_KIND === o || ROLLBACK_KIND.startsWith(o + '.')) && uriToPath(doc.uri)) {
       actions.push({ title: 'Generate rollback migration', kind: ROLLBACK_KIND, command: { title: 'Generate rollback migration', command: ROLLBACK_COMMAND, arguments: [doc.uri] } });
     }
-    if (only?.some((o) => FIX_ALL_KIND === o || FIX_ALL_KIND.startsWith(o + '.'))) {
+    if (fixAll) {
       const fixable = result.findings.filter((f) => f.fixes.some((x) => x.preferred));
       if (fixable.length) {
         const first = fixable[0];
         const a: CodeAction = { title: 'Fix all pgsafe findings that have a preferred fix', kind: FIX_ALL_KIND, data: { uri: doc.uri, version: doc.version, key: { rule: first.rule, start: first.start, end: first.end }, action: 'fix-all' } satisfies ActionData };
-        actions.push(resolveEdits ? a : resolveAction(a));
+        actions.push(resolveEdits ? a : resolveAction(a, result));
       }
     }
     return actions;
   }));
 
-  function resolveAction(action: CodeAction): CodeAction {
+  /** The action with its edit; `known`: the findings with fixes its code action request computed. */
+  function resolveAction(action: CodeAction, known?: LintResult): CodeAction {
     const data = action.data as ActionData | undefined;
     if (!data) return action;
     const doc = workspace.docs.get(data.uri);
     if (!doc || doc.version !== data.version) return action; // stale: no edit rather than a wrong one
-    const result = lintWithFixes(doc);
+    const result = known ?? (data.action === 'fix-all' ? lintWithFixes(doc) : fixesAround(doc, data.key.start, data.key.end));
     if (!result) return action;
     if (data.action === 'fix-all') {
       const preferred = result.findings.flatMap((f) => f.fixes.filter((x) => x.preferred));

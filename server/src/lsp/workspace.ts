@@ -187,6 +187,23 @@ export class Workspace {
     return hit.withFixes;
   }
 
+  /**
+   * Findings with their fixes of the statements at offsets [from, to] only (a code action): the
+   * whole file's fixes when they are already computed, else a walk from the incremental lint's
+   * checkpoint before those statements (a large file's first lightbulb does not wait for a lint of
+   * all of it with fixes).
+   */
+  fixesIn(doc: LspDocument, from: number, to: number): { result: LintResult; wholeFile: boolean } {
+    this.lint(doc);
+    const hit = this.cache.get(doc.uri)!;
+    if (hit.withFixes) return { result: hit.withFixes, wholeFile: true };
+    const path = uriToPath(doc.uri);
+    const result = path
+      ? this.project.fixesIn(path, doc.text, from, to)
+      : lintTextSync(doc.text, { path: doc.uri, config: this.config.configFor(resolve(this.roots[0] ?? process.cwd(), 'untitled.sql')), collectStatementInfo: true, fixRange: { from, to } });
+    return { result, wholeFile: false };
+  }
+
   cached(uri: string): CachedLint | undefined {
     return this.cache.get(uri);
   }

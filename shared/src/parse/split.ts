@@ -43,6 +43,8 @@ interface Chunk {
 export class ParseCache {
   private prev = new Map<string, ParseOutcome>();
   private next = new Map<string, ParseOutcome>();
+  /** The last split, whole: the same version is split again for a code action or hover. */
+  last: { text: string; direction: Direction; result: SplitResult } | undefined;
   hits = 0;
   misses = 0;
 
@@ -68,9 +70,14 @@ let activeCache: ParseCache | undefined;
 const parse = (t: string): ParseOutcome => (activeCache ? activeCache.parse(t) : parseSql(t));
 
 export function splitStatements(text: string, defaultDirection: Direction = 'up', cache?: ParseCache): SplitResult {
+  // Statements are never changed after the split, so one result can serve every lint of a text.
+  const last = cache?.last;
+  if (last && last.text === text && last.direction === defaultDirection) return last.result;
   activeCache = cache;
   try {
-    return splitAll(text, defaultDirection);
+    const result = splitAll(text, defaultDirection);
+    if (cache) cache.last = { text, direction: defaultDirection, result };
+    return result;
   } finally {
     activeCache = undefined;
     cache?.rotate();

@@ -37,6 +37,8 @@ export interface SetLintOptions {
   memoFor?(path: string): LintMemo<StatementInfo> | undefined;
   /** Identifies the schema `catalog` starts with (see LintOptions.catalogToken). */
   catalogToken?: unknown;
+  /** Only the findings and fixes of the statements at these offsets (see LintOptions.fixRange; with `report` of one file). */
+  fixRange?: { from: number; to: number };
 }
 
 export interface FileLint {
@@ -80,7 +82,7 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
     const config = opts.configFor(file.path);
     const framework = config.framework !== 'auto' ? config.framework : set.framework;
     // A down file of its own (golang-migrate, Diesel, …): checked against the up on the schema model.
-    const downText = wanted && file.role === 'up' && file.pair && (config.rules['down-does-not-revert'] ?? 'warn') !== 'off' ? opts.fs.readText(file.pair) : undefined;
+    const downText = wanted && !opts.fixRange && file.role === 'up' && file.pair && (config.rules['down-does-not-revert'] ?? 'warn') !== 'off' ? opts.fs.readText(file.pair) : undefined;
     const downStatements = downText !== undefined ? splitStatements(downText, 'down').statements : [];
     const factsBefore = downText !== undefined && text !== undefined ? probeBefore(catalog, splitStatements(text, 'up').statements, downStatements) : undefined;
     const result = lintTextSync(text, {
@@ -96,6 +98,7 @@ export function lintSet(set: MigrationSet, opts: SetLintOptions): FileLint[] {
       catalogToken: opts.catalogToken,
       migration: { root: set.root, framework, files: set.files },
       withFixes: opts.withFixes,
+      fixRange: wanted ? opts.fixRange : undefined,
     });
     if (factsBefore && downText !== undefined && file.pair) {
       const check = checkDown(factsBefore, catalog, downStatements);
@@ -159,6 +162,23 @@ export class IncrementalSet {
   result(path: string): FileLint | undefined {
     this.lastLinted = [];
     return this.compute(path, true);
+  }
+
+  /**
+   * The findings, with their fixes, of the statements of `path` at offsets [from, to] (a code
+   * action): walked from the checkpoint the file's last lint took before them, when its text has
+   * not changed since, else from the schema before the file; nothing is cached or invalidated.
+   */
+  fixesIn(path: string, from: number, to: number): LintResult | undefined {
+    const i = this.indexOf(path);
+    if (i === -1) return undefined;
+    this.compute(path, false);
+    this.replayTo(i);
+    const [r] = lintSet(this.set, {
+      ...this.opts, catalog: this.snapshots[i]!.fork(), catalogToken: this.snapshots[i], startAt: path, stopBefore: this.set.files[i + 1]?.path,
+      report: new Set([path]), withFixes: true, fixRange: { from, to },
+    });
+    return r?.result;
   }
 
   /** The schema as it is before `path` runs (a copy). */

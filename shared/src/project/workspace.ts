@@ -77,6 +77,16 @@ export class ProjectIndex {
     return lintTextSync(text, { path, config: this.configFor(path), collectStatementInfo: true, parseCache: this.parseCacheFor(path) });
   }
 
+  /**
+   * The findings, with their fixes, of the statements at offsets [from, to] only (a code action on
+   * a large file): resumed from the incremental lint's checkpoint before them (see LintOptions.fixRange).
+   */
+  fixesIn(path: string, text: string, from: number, to: number): LintResult {
+    const r = this.setOf(path)?.fixesIn(path, from, to);
+    if (r) return r;
+    return lintTextSync(text, { path, config: this.configFor(path), collectStatementInfo: true, parseCache: this.parseCacheFor(path), memo: this.memoFor(path), withFixes: true, fixRange: { from, to } });
+  }
+
   context(path: string, text: string | undefined): FileContext {
     const config = this.configFor(path);
     const set = this.setOf(path)?.set;
