@@ -1,7 +1,7 @@
 // npm run bench:lsp — the language server as an editor sees it, against a bare
 // vscode-languageserver + libpg-query floor and squawk's server, in one run (medians):
 // didOpen → diagnostics, an edit (append a line) → fresh diagnostics, typing (the median of 9 more appended
-// lines, one after another), a code action, peak RSS.
+// lines, one after another), the first code action (and the median of 4 more), peak RSS.
 // Prints figures and ratios; asserts nothing.
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -81,8 +81,12 @@ async function session(server, uri, text) {
     typing.push(performance.now() - t0);
   }
 
+  // The first code action after the edits (what a lightbulb waits for), on a diagnostic in the
+  // middle of the file, then the median of 4 more.
   let action = NaN;
-  const d = first.diagnostics.find((x) => x.code === 'require-concurrent-index-creation') ?? first.diagnostics[0];
+  let actionAgain = NaN;
+  const hazards = first.diagnostics.filter((x) => x.code === 'require-concurrent-index-creation');
+  const d = hazards[Math.floor(hazards.length / 2)] ?? first.diagnostics[Math.floor(first.diagnostics.length / 2)];
   if (d && init.capabilities.codeActionProvider) {
     const samples = [];
     for (let i = 0; i < 5; i++) {
@@ -90,12 +94,13 @@ async function session(server, uri, text) {
       await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
       samples.push(performance.now() - t0);
     }
-    action = samples.sort((a, b) => a - b)[2];
+    action = samples[0];
+    actionAgain = median(samples.slice(1));
   }
   const rss = peakRssMb(proc.pid);
   proc.kill('SIGKILL');
   conn.dispose();
-  return { open, edit, typing: typing.length ? median(typing) : NaN, action, rss, count: first.diagnostics.length };
+  return { open, edit, typing: typing.length ? median(typing) : NaN, action, actionAgain, rss, count: first.diagnostics.length };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -114,13 +119,13 @@ for (const [size, clean] of [[1000, false], [5000, false], [5000, true]]) {
   for (const s of servers) {
     const runs = [];
     for (let i = 0; i < RUNS; i++) runs.push(await session(s, uri, text));
-    rows[s.name] = { open: median(runs.map((r) => r.open)), edit: median(runs.map((r) => r.edit)), typing: median(runs.map((r) => r.typing)), action: median(runs.map((r) => r.action)), rss: Math.max(...runs.map((r) => r.rss)), count: runs[0].count };
+    rows[s.name] = { open: median(runs.map((r) => r.open)), edit: median(runs.map((r) => r.edit)), typing: median(runs.map((r) => r.typing)), actionAgain: median(runs.map((r) => r.actionAgain)), action: median(runs.map((r) => r.action)), rss: Math.max(...runs.map((r) => r.rss)), count: runs[0].count };
   }
   console.log(`\n${size} statements${clean ? ', clean (safe statements only)' : ', hazard template'}`);
-  console.log('server  | didOpen→diagnostics | edit→diagnostics | typing (next 9 edits) | code action | peak RSS | diagnostics');
-  for (const [name, r] of Object.entries(rows)) console.log(`${name.padEnd(7)} | ${ms(r.open).padStart(19)} | ${ms(r.edit).padStart(16)} | ${ms(r.typing).padStart(21)} | ${ms(r.action).padStart(11)} | ${r.rss.toFixed(0).padStart(5)} MB | ${r.count}`);
+  console.log('server  | didOpen→diagnostics | edit→diagnostics | typing (next 9 edits) | code action: first, then | peak RSS | diagnostics');
+  for (const [name, r] of Object.entries(rows)) console.log(`${name.padEnd(7)} | ${ms(r.open).padStart(19)} | ${ms(r.edit).padStart(16)} | ${ms(r.typing).padStart(21)} | ${`${ms(r.action)}, ${ms(r.actionAgain)}`.padStart(25)} | ${r.rss.toFixed(0).padStart(5)} MB | ${r.count}`);
   const p = rows.pgsafe;
   console.log(`pgsafe/floor: open ${(p.open / rows.floor.open).toFixed(2)}× (target ≤ 1.5×), edit ${(p.edit / rows.floor.edit).toFixed(2)}×` +
     (rows.squawk ? `; squawk/pgsafe: open ${(rows.squawk.open / p.open).toFixed(1)}× (target ≥ 5×), edit ${(rows.squawk.edit / p.edit).toFixed(1)}×` : '; squawk not installed'));
-  if (size === 5000) console.log((clean ? 'clean ' : 'hazards ') + `5k edit → fresh diagnostics: first ${ms(p.edit)}, typing ${ms(p.typing)} (target < 50 ms); code action ${ms(p.action)} (target ≤ 10 ms); RSS ${p.rss.toFixed(0)} MB (target ≤ 200 MB)`);
+  if (size === 5000) console.log((clean ? 'clean ' : 'hazards ') + `5k edit → fresh diagnostics: first ${ms(p.edit)}, typing ${ms(p.typing)} (target < 50 ms); first code action ${ms(p.action)}, then ${ms(p.actionAgain)} (target ≤ 10 ms); RSS ${p.rss.toFixed(0)} MB (target ≤ 200 MB)`);
 }

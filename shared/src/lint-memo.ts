@@ -50,12 +50,12 @@ export interface ResumePlan<I extends MemoStatementInfo> {
 /**
  * Checkpoints (a fork of the catalog: copy-on-write, so cheap, but each copies the records the
  * walk changes after it): 16, 256 and, on the first lint, 1,024 statements before the end (edits
- * near the end are the common case); every 512 statements (a code action resumes from the one
+ * near the end are the common case); every 256 statements (a code action resumes from the one
  * before its statement); and when re-walking after an edit, the statement the edit changed
  * (typing goes on where the last edit was), or, when the changed statement is not known, the
  * first quarter of the file after the resume point.
  */
-export const GRID = 512;
+export const GRID = 256;
 
 function wantedCheckpoint(i: number, n: number, first: boolean): 'tail' | 'quarter' | undefined {
   if (i <= 0 || i >= n) return undefined;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import {
   ConfigResolver, LintMemo, ParseCache, ProjectIndex, knownRuleIds, lintTextSync, nodeFs, normalizeSettings, overlayFs,
-  type ConfigSettings, type LintResult, type StatementInfo, type ProjectFs, type SettingsProblem,
+  type ConfigSettings, type Finding, type LintResult, type StatementInfo, type ProjectFs, type SettingsProblem,
 } from '../../../shared/src/index';
 import type { LspDocument } from './document';
 
@@ -53,6 +53,8 @@ export interface CachedLint {
   result: LintResult;
   /** Lint results are also keyed by a generation that workspace-wide changes bump. */
   generation: number;
+  /** Findings with fixes of single statements (by index), from code actions' range walks. */
+  fixesByStatement?: Map<number, Finding[]>;
 }
 
 export class Workspace {
@@ -197,10 +199,15 @@ export class Workspace {
     this.lint(doc);
     const hit = this.cache.get(doc.uri)!;
     if (hit.withFixes) return { result: hit.withFixes, wholeFile: true };
+    // The statements asked for again (the resolve after a code action, the cursor staying put).
+    const touched = hit.result.split.statements.filter((s) => s.end >= from && s.start <= to).map((s) => s.index);
+    const known = (hit.fixesByStatement ??= new Map());
+    if (touched.length && touched.every((i) => known.has(i))) return { result: { ...hit.result, findings: touched.flatMap((i) => known.get(i)!) }, wholeFile: false };
     const path = uriToPath(doc.uri);
     const result = path
       ? this.project.fixesIn(path, doc.text, from, to)
       : lintTextSync(doc.text, { path: doc.uri, config: this.config.configFor(resolve(this.roots[0] ?? process.cwd(), 'untitled.sql')), collectStatementInfo: true, fixRange: { from, to } });
+    for (const i of touched) known.set(i, result.findings.filter((f) => f.statementIndex === i));
     return { result, wholeFile: false };
   }
 
