@@ -24,7 +24,10 @@ export function loadCached(bundle: string): LoadedBundle {
     cachedData = undefined;
   }
   const script = new Script((Module as unknown as { wrap(s: string): string }).wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
-  const mod = { exports: {} as any, id: bundle, filename: bundle, loaded: false };
+  // import() does not work in code compiled from a code cache (the script's dynamic-import hook
+  // is not restored with it); the bundle uses this one, made here, for PGlite and pg (verify/db.ts).
+  const importModule = new Function('m', 'return import(m)');
+  const mod = { exports: {} as any, id: bundle, filename: bundle, loaded: false, importModule };
   script.runInThisContext().call(mod.exports, mod.exports, createRequire(bundle), mod, bundle, dirname(bundle));
   mod.loaded = true;
   return { exports: mod.exports, cached: !!cachedData && !script.cachedDataRejected, writeCache: (file) => writeFileSync(file, script.createCachedData()) };

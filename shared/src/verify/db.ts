@@ -22,7 +22,10 @@ export interface VerifyDb {
 export class DatabaseError extends Error {}
 
 // Hidden from the bundler: the drivers are loaded from node_modules when verify runs.
-const load = new Function('m', 'return import(m)') as (m: string) => Promise<any>;
+// Bundled and run through the code-cache loader (server/src/loader/cached-bundle.ts), the module
+// object carries an import() made in a normally loaded module: code compiled from a V8 code cache
+// cannot import() itself.
+const load = ((typeof module !== 'undefined' && (module as { importModule?: unknown }).importModule) || new Function('m', 'return import(m)')) as (m: string) => Promise<any>;
 
 /**
  * PGlite, or a module of it (`/contrib/pg_trgm`): from node_modules, else from the copy the VS Code
