@@ -60,8 +60,12 @@ export async function writeServerCache(root) {
     await conn.sendRequest('shutdown');
     await conn.sendNotification('exit');
     let timer;
-    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+    const done = await Promise.race([exited.then(() => true), new Promise((resolve) => (timer = setTimeout(() => resolve(false), 10_000)))]);
     clearTimeout(timer);
+    if (!done) {
+      console.warn('pgsafe build: the sample language server session did not exit; no server code cache');
+      proc.kill();
+    }
   } catch (e) {
     console.warn(`pgsafe build: no language server code cache (sample session failed): ${e?.message ?? e}`);
     proc.kill();
