@@ -194,12 +194,14 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
     for (const unit of embedded.length ? [...embedded, stmt] : [stmt]) {
       const ctx = walker.contextFor(unit);
       if (info) recordInfo(info, stmt.index, ctx);
-      for (const { rule, severity } of rulesFor(unit.kind)) {
+      // Before a fix range, only the walker's state matters (rules are pure and their findings dropped).
+      const checked = inRange(stmt);
+      for (const { rule, severity } of checked ? rulesFor(unit.kind) : []) {
         walker.statementsRead = false;
         const out = rule.check(unit, ctx);
         if (memo && rule.lookAhead && walker.statementsRead) memo.lookedAhead(i, rule);
         if (!out) continue;
-        for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit, rule.fix && withFixes && inRange(stmt) ? rule.fix(unit, r, ctx) : []);
+        for (const r of Array.isArray(out) ? out : [out]) push(rule.meta, severity, r, unit, rule.fix && withFixes && checked ? rule.fix(unit, r, ctx) : []);
       }
       if (unit !== stmt || embedded.length === 0) walker.after(unit, ctx.locks);
     }
