@@ -10,12 +10,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureParser } from '../../shared/src/parse/pgquery';
-import { splitStatements } from '../../shared/src/parse/split';
+import { ParseCache, splitStatements } from '../../shared/src/parse/split';
 import { defaultConfig } from '../../shared/src/config/types';
 import { loadSet } from '../../shared/src/project/discover';
 import { nodeFs, overlayFs } from '../../shared/src/project/fs';
 import { IncrementalSet, lintSet, type FileLint } from '../../shared/src/project/lint';
-import type { LintResult } from '../../shared/src/engine';
+import type { LintResult, StatementInfo } from '../../shared/src/engine';
+import { LintMemo } from '../../shared/src/lint-memo';
 import { Catalog } from '../../shared/src/context/catalog';
 import { rng } from '../helpers/random';
 
@@ -107,4 +108,47 @@ test('incremental replay of a migration set equals a full run after every random
   const full = new Map<string, FileLint>(lintSet(set, opts).map((x) => [x.file.path, x]));
   for (const p of paths) assert.deepEqual(shape(inc.result(p)?.result), shape(full.get(p)?.result), `${p} differs at the end`);
   assert.ok(relinted > 0, 'the edits made the set re-lint files');
+});
+
+test('fixes for a statement of a set (IncrementalSet.fixesIn, resumed from a checkpoint) equal a full run with fixes, edit after edit', async () => {
+  await ensureParser();
+  const { hazardFile } = require('../../../bench/generate.js') as { hazardFile(n: number): string };
+  const dir = mkdtempSync(join(tmpdir(), 'pgsafe-incset-fixes-'));
+  // A large newest file (checkpoints every 256 statements; fixes that add a migration are offered
+  // for the newest one only) after two of the small ones.
+  const initial = [FILES[0], FILES[1], `${hazardFile(700)}ALTER TABLE accounts ADD COLUMN late text NOT NULL;\nCREATE INDEX accounts_late_idx ON accounts (late);\n`];
+  const paths = initial.map((text, i) => {
+    const p = join(dir, `${i + 1}_step.up.sql`);
+    writeFileSync(p, text);
+    return p;
+  });
+  const texts = new Map<string, string>(paths.map((p, i) => [p, initial[i]]));
+  const fs = overlayFs(nodeFs, texts);
+  const set = loadSet(dir, fs);
+  const memos = new Map(paths.map((p) => [p, new LintMemo<StatementInfo>()]));
+  const caches = new Map(paths.map((p) => [p, new ParseCache()]));
+  const opts = { fs, configFor: () => defaultConfig(), collectStatementInfo: true, withFixes: false, memoFor: (p: string) => memos.get(p), parseCacheFor: (p: string) => caches.get(p) };
+  const inc = new IncrementalSet(set, opts);
+  const r = rng(7);
+  const fixShape = (fs: LintResult['findings']) => fs.map((f) => ({ rule: f.rule, start: f.start, end: f.end, fixes: f.fixes }));
+  let compared = 0;
+  for (let e = 0; e < 12; e++) {
+    if (e > 0) {
+      const i = Math.floor(r() * paths.length);
+      texts.set(paths[i], randomEdit(texts.get(paths[i])!, r));
+      inc.changed(paths[i]);
+    }
+    for (const p of paths) inc.result(p);
+    const full = new Map<string, FileLint>(lintSet(set, { fs, configFor: () => defaultConfig(), collectStatementInfo: true, withFixes: true }).map((x) => [x.file.path, x]));
+    const big = paths[2];
+    const stmts = splitStatements(texts.get(big)!).statements;
+    for (const k of [stmts.length - 1, stmts.length - 2, Math.floor(r() * stmts.length), Math.floor(r() * stmts.length)]) {
+      const s = stmts[k];
+      const got = inc.fixesIn(big, s.start, s.end);
+      const want = (full.get(big)?.result?.findings ?? []).filter((f) => f.statementIndex === k);
+      assert.deepEqual(fixShape(got?.findings ?? []), fixShape(want), `edit ${e}: statement ${k} of the large file`);
+      compared += want.filter((f) => f.fixes.length).length;
+    }
+  }
+  assert.ok(compared > 10, `findings with fixes compared: ${compared}`);
 });
