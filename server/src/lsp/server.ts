@@ -5,24 +5,14 @@ import {
   type CodeAction, type CodeActionParams, type Connection, type Diagnostic, type DocumentDiagnosticReport, type Hover,
   type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
-import { compatibleFixes, ensureParser, fileLockReport, ignoreForFile, ignoreForStatement, statementLockMarkdown, ENGINE_DIAGNOSTICS, type Finding, type LintResult } from '../../../shared/src/index';
+import { ensureParser, fileLockReport, statementLockMarkdown, type Finding, type LintResult } from '../../../shared/src/index';
 import { LspDocument, negotiateEncoding, type PositionEncoding } from './document';
-import { FIX_ALL_KIND, quickFix, toDiagnostic, workspaceEdit, type FindingKey } from './convert';
+import { FIX_ALL_KIND, toDiagnostic } from './convert';
+import { codeActions, resolveCodeAction, ROLLBACK_COMMAND, ROLLBACK_KIND, type CodeActionHost } from './code-actions';
 import { MAX_LIVE_CHARS, uriToPath, Workspace } from './workspace';
 import { generateRollback, tracedLockReport } from './commands';
 
 export const LOCK_REPORT_COMMAND = 'pgsafe.server.lockReport';
-export const ROLLBACK_COMMAND = 'pgsafe.server.generateRollback';
-const ROLLBACK_KIND = `${CodeActionKind.Source}.pgsafe.generateRollback`;
-const NOT_SUPPRESSIBLE = new Set([ENGINE_DIAGNOSTICS.syntaxError.id, ENGINE_DIAGNOSTICS.unusedSuppression.id, ENGINE_DIAGNOSTICS.unreadableFile.id]);
-
-interface ActionData {
-  uri: string;
-  version: number;
-  key: FindingKey;
-  /** Index into the finding's fixes, or an ignore action. */
-  action: number | 'ignore-statement' | 'ignore-file' | 'fix-all';
-}
 
 export function startServer(connection: Connection): void {
   let encoding: PositionEncoding = 'utf-16';
@@ -146,18 +136,6 @@ export function startServer(connection: Connection): void {
   function lintWithFixes(doc: LspDocument): LintResult | undefined {
     if (doc.text.length > MAX_LIVE_CHARS) return undefined;
     return workspace.lintWithFixes(doc);
-  }
-
-  /**
-   * The findings at offsets [from, to] with their fixes: the statements' own from a walk of just
-   * them (Workspace.fixesIn), file-wide ones (unused suppressions) from the lint already published.
-   */
-  function fixesAround(doc: LspDocument, from: number, to: number): LintResult | undefined {
-    const all = lint(doc);
-    if (!all) return undefined;
-    const { result, wholeFile } = workspace.fixesIn(doc, from, to);
-    if (wholeFile) return result;
-    return { ...result, findings: [...result.findings, ...all.findings.filter((f) => f.statementIndex === undefined)] };
   }
 
   /** After diagnostics are out, compute the fixes while the user is idle (code actions are then instant). */
@@ -310,74 +288,16 @@ export function startServer(connection: Connection): void {
     return { kind: 'full', resultId, items };
   }));
 
-  function findingAt(result: LintResult, key: FindingKey): Finding | undefined {
-    return result.findings.find((f) => f.rule === key.rule && f.start === key.start && f.end === key.end);
-  }
-
-  connection.onCodeAction(guard('codeAction', [] as CodeAction[], (p: CodeActionParams) => {
-    const doc = workspace.docs.get(p.textDocument.uri);
-    if (!doc) return [];
-    const only = p.context.only;
-    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
-    const fixAll = only?.some((o) => FIX_ALL_KIND === o || FIX_ALL_KIND.startsWith(o + '.'));
-    const from = doc.offsetAt(p.range.start);
-    const to = doc.offsetAt(p.range.end);
-    // Fix-all needs every fix of the file; a lightbulb only those of the statements under the cursor.
-    const result = fixAll ? lintWithFixes(doc) : fixesAround(doc, from, to);
-    if (!result) return [];
-    const actions: CodeAction[] = [];
-    const make = (title: string, f: Finding, action: ActionData['action'], preferred = false): CodeAction => {
-      const key: FindingKey = { rule: f.rule, start: f.start, end: f.end };
-      const a = quickFix(title, toDiagnostic(doc, f), { uri: doc.uri, version: doc.version, key, action } satisfies ActionData, preferred);
-      return resolveEdits ? a : resolveAction(a, result);
-    };
-    if (wants(CodeActionKind.QuickFix)) {
-      for (const f of result.findings) {
-        if (f.end < from || f.start > to) continue;
-        f.fixes.forEach((fix, i) => actions.push(make(fix.title, f, i, fix.preferred ?? i === 0)));
-        if (NOT_SUPPRESSIBLE.has(f.rule)) continue;
-        if (f.statementIndex !== undefined) actions.push(make(`Ignore ${f.rule} for this statement`, f, 'ignore-statement'));
-        actions.push(make(`Ignore ${f.rule} for this file`, f, 'ignore-file'));
-      }
-    }
-    if (only?.some((o) => ROLLBACK_KIND === o || ROLLBACK_KIND.startsWith(o + '.')) && uriToPath(doc.uri)) {
-      actions.push({ title: 'Generate rollback migration', kind: ROLLBACK_KIND, command: { title: 'Generate rollback migration', command: ROLLBACK_COMMAND, arguments: [doc.uri] } });
-    }
-    if (fixAll) {
-      const fixable = result.findings.filter((f) => f.fixes.some((x) => x.preferred));
-      if (fixable.length) {
-        const first = fixable[0];
-        const a: CodeAction = { title: 'Fix all pgsafe findings that have a preferred fix', kind: FIX_ALL_KIND, data: { uri: doc.uri, version: doc.version, key: { rule: first.rule, start: first.start, end: first.end }, action: 'fix-all' } satisfies ActionData };
-        actions.push(resolveEdits ? a : resolveAction(a, result));
-      }
-    }
-    return actions;
-  }));
-
-  /** The action with its edit; `known`: the findings with fixes its code action request computed. */
-  function resolveAction(action: CodeAction, known?: LintResult): CodeAction {
-    const data = action.data as ActionData | undefined;
-    if (!data) return action;
-    const doc = workspace.docs.get(data.uri);
-    if (!doc || doc.version !== data.version) return action; // stale: no edit rather than a wrong one
-    const result = known ?? (data.action === 'fix-all' ? lintWithFixes(doc) : fixesAround(doc, data.key.start, data.key.end));
-    if (!result) return action;
-    if (data.action === 'fix-all') {
-      const preferred = result.findings.flatMap((f) => f.fixes.filter((x) => x.preferred));
-      return { ...action, edit: workspaceEdit(doc, compatibleFixes(preferred), { documentChanges }) };
-    }
-    const f = findingAt(result, data.key);
-    if (!f) return action;
-    if (typeof data.action === 'number') {
-      const fix = f.fixes[data.action];
-      return fix ? { ...action, edit: workspaceEdit(doc, [fix], { documentChanges }) } : action;
-    }
-    if (data.action === 'ignore-file') return { ...action, edit: workspaceEdit(doc, [ignoreForFile(doc.text, result.split, f.rule)], { documentChanges }) };
-    const stmt = f.statementIndex !== undefined ? result.split.statements[f.statementIndex] : undefined;
-    return stmt ? { ...action, edit: workspaceEdit(doc, [ignoreForStatement(doc.text, stmt, f.rule)], { documentChanges }) } : action;
-  }
-
-  connection.onCodeActionResolve(guard('codeAction/resolve', undefined as unknown as CodeAction, (a: CodeAction) => resolveAction(a)));
+  const actionHost: CodeActionHost = {
+    document: (uri) => workspace.docs.get(uri),
+    lint,
+    lintWithFixes,
+    fixesIn: (doc, from, to) => workspace.fixesIn(doc, from, to),
+    resolveEdits: () => resolveEdits,
+    documentChanges: () => documentChanges,
+  };
+  connection.onCodeAction(guard('codeAction', [] as CodeAction[], (p: CodeActionParams) => codeActions(actionHost, p)));
+  connection.onCodeActionResolve(guard('codeAction/resolve', undefined as unknown as CodeAction, (a: CodeAction) => resolveCodeAction(actionHost, a)));
 
   connection.onHover(guard('hover', null as Hover | null, (p) => {
     const doc = workspace.docs.get(p.textDocument.uri);
