@@ -66,17 +66,22 @@ const shape = (r: LintResult | undefined) =>
 const catalogShape = (c: Catalog | undefined) =>
   c && JSON.stringify({ relations: c.allRelations(), indexes: c.allIndexes(), types: c.allTypes() }, (_, v) => (v instanceof Map || v instanceof Set ? [...v] : v));
 
-test('incremental replay of a migration set equals a full run after every random edit (schema snapshots are independent copies)', async () => {
-  await ensureParser();
-  const dir = mkdtempSync(join(tmpdir(), 'pgsafe-incset-'));
-  const paths = FILES.map((text, i) => {
+/** golang-migrate files `N_step.up.sql` with these texts, read through an overlay the tests edit. */
+function writeSet(prefix: string, files: readonly string[]) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const paths = files.map((text, i) => {
     const p = join(dir, `${i + 1}_step.up.sql`);
     writeFileSync(p, text);
     return p;
   });
-  const texts = new Map<string, string>(paths.map((p, i) => [p, FILES[i]]));
+  const texts = new Map<string, string>(paths.map((p, i) => [p, files[i]]));
   const fs = overlayFs(nodeFs, texts);
-  const set = loadSet(dir, fs);
+  return { paths, texts, fs, set: loadSet(dir, fs) };
+}
+
+test('incremental replay of a migration set equals a full run after every random edit (schema snapshots are independent copies)', async () => {
+  await ensureParser();
+  const { paths, texts, fs, set } = writeSet('pgsafe-incset-', FILES);
   assert.equal(set.framework, 'golang-migrate');
   const opts = { fs, configFor: () => defaultConfig(), collectStatementInfo: true, withFixes: false };
   const inc = new IncrementalSet(set, opts);
@@ -113,18 +118,10 @@ test('incremental replay of a migration set equals a full run after every random
 test('fixes for a statement of a set (IncrementalSet.fixesIn, resumed from a checkpoint) equal a full run with fixes, edit after edit', async () => {
   await ensureParser();
   const { hazardFile } = require('../../../bench/generate.js') as { hazardFile(n: number): string };
-  const dir = mkdtempSync(join(tmpdir(), 'pgsafe-incset-fixes-'));
   // A large newest file (checkpoints every 256 statements; fixes that add a migration are offered
   // for the newest one only) after two of the small ones.
   const initial = [FILES[0], FILES[1], `${hazardFile(700)}ALTER TABLE accounts ADD COLUMN late text NOT NULL;\nCREATE INDEX accounts_late_idx ON accounts (late);\n`];
-  const paths = initial.map((text, i) => {
-    const p = join(dir, `${i + 1}_step.up.sql`);
-    writeFileSync(p, text);
-    return p;
-  });
-  const texts = new Map<string, string>(paths.map((p, i) => [p, initial[i]]));
-  const fs = overlayFs(nodeFs, texts);
-  const set = loadSet(dir, fs);
+  const { paths, texts, fs, set } = writeSet('pgsafe-incset-fixes-', initial);
   const memos = new Map(paths.map((p) => [p, new LintMemo<StatementInfo>()]));
   const caches = new Map(paths.map((p) => [p, new ParseCache()]));
   const opts = { fs, configFor: () => defaultConfig(), collectStatementInfo: true, withFixes: false, memoFor: (p: string) => memos.get(p), parseCacheFor: (p: string) => caches.get(p) };
