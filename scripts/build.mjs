@@ -1,6 +1,7 @@
 // Build: (1) regenerate the rule registry from shared/src/rules/*.ts, (2) bundle the CLI into
 // dist/pgsafe.js (one file, so start-up loads no module graph), (3) transpile sources and tests
-// into out/ for `node --test`, (4) write the CLI's V8 code cache. esbuild does no type checking; `npm run typecheck` (tsc) does.
+// into out/ for `node --test`, (4) write the V8 code caches of the CLI and server bundles.
+// esbuild does no type checking; `npm run typecheck` (tsc) does.
 import { build } from 'esbuild';
 import { readdirSync, writeFileSync, readFileSync, rmSync, statSync, copyFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -4,7 +4,7 @@
 // (open, diagnostics, code action and its resolve, hover). A cache that cannot be written only
 // makes start-up slower: the build warns and goes on.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,7 @@ export async function writeServerCache(root) {
       capabilities: { textDocument: { publishDiagnostics: { versionSupport: true }, codeAction: { resolveSupport: { properties: ['edit'] } }, hover: { contentFormat: ['markdown'] } }, general: { positionEncodings: ['utf-16'] } },
     });
     await conn.sendNotification('initialized', {});
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: require('node:fs').readFileSync(file, 'utf8') } });
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: readFileSync(file, 'utf8') } });
     const diagnostics = await published;
     const d = diagnostics.find((x) => x.code === 'require-concurrent-index-creation') ?? diagnostics[0];
     const actions = await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });

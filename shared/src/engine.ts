@@ -163,7 +163,9 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   const inRange = (s: Statement) => !range || (s.end >= range.from && s.start <= range.to);
   const memo = !withFixes && !factsBefore && !range ? options.memo : undefined;
   if (!memo && !range) options.memo?.clear();
-  const plan = memo?.begin(text, split, memoKey(path, config, options, pathDirection), options.catalogToken, (s) => sectionSignature(s, split.statements, config, options));
+  const key = () => memoKey(path, config, options, pathDirection);
+  const signature = (s: Section) => sectionSignature(s, split.statements, config, options);
+  const plan = memo?.begin(text, split, key(), options.catalogToken, signature);
   if (plan?.checkpoint) {
     walker.resume(plan.checkpoint);
     findings.push(...plan.findings);
@@ -172,7 +174,7 @@ export function lintTextSync(text: string, options: LintOptions = {}): LintResul
   let from = plan?.from ?? 0;
   if (range) {
     const first = statements.findIndex(inRange);
-    const cp = first > 0 ? options.memo?.checkpointBefore(text, split, memoKey(path, config, options, pathDirection), options.catalogToken, (s) => sectionSignature(s, split.statements, config, options), first) : undefined;
+    const cp = first > 0 ? options.memo?.checkpointBefore(text, split, key(), options.catalogToken, signature, first) : undefined;
     if (cp) {
       // The checkpoint stays the memo's: the walk gets a copy of its schema (copy-on-write).
       walker.resume({ ...cp, catalog: cp.catalog.fork() });

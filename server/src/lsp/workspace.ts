@@ -184,7 +184,7 @@ export class Workspace {
       const path = uriToPath(doc.uri);
       hit.withFixes = path
         ? this.project.lintWithFixes(path, doc.text)
-        : lintTextSync(doc.text, { path: doc.uri, config: this.config.configFor(resolve(this.roots[0] ?? process.cwd(), 'untitled.sql')), collectStatementInfo: true });
+        : lintTextSync(doc.text, { path: doc.uri, config: this.untitledConfig(), collectStatementInfo: true });
     }
     return hit.withFixes;
   }
@@ -206,7 +206,7 @@ export class Workspace {
     const path = uriToPath(doc.uri);
     const result = path
       ? this.project.fixesIn(path, doc.text, from, to)
-      : lintTextSync(doc.text, { path: doc.uri, config: this.config.configFor(resolve(this.roots[0] ?? process.cwd(), 'untitled.sql')), collectStatementInfo: true, fixRange: { from, to } });
+      : lintTextSync(doc.text, { path: doc.uri, config: this.untitledConfig(), collectStatementInfo: true, fixRange: { from, to } });
     for (const i of touched) known.set(i, result.findings.filter((f) => f.statementIndex === i));
     return { result, wholeFile: false };
   }
@@ -215,9 +215,14 @@ export class Workspace {
     return this.cache.get(uri);
   }
 
+  /** The configuration of a document that is not a file on disk: as if it were in the first root. */
+  private untitledConfig() {
+    return this.config.configFor(resolve(this.roots[0] ?? process.cwd(), 'untitled.sql'));
+  }
+
   private compute(doc: LspDocument): LintResult {
     const path = uriToPath(doc.uri);
-    if (!path) return lintTextSync(doc.text, { path: doc.uri, config: this.config.configFor(resolve(this.roots[0] ?? process.cwd(), 'untitled.sql')), collectStatementInfo: true, withFixes: false });
+    if (!path) return lintTextSync(doc.text, { path: doc.uri, config: this.untitledConfig(), collectStatementInfo: true, withFixes: false });
     return this.project.lint(path, doc.text);
   }
 }

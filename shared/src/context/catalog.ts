@@ -1,7 +1,8 @@
 // The schema a statement runs against, as far as pgsafe knows it. Built from the parse trees of
 // the statements before it in the file (and, with schema replay, from earlier migrations).
-// `createdAt` marks objects created in the file being checked: other sessions cannot be using
-// them yet, so statements on them are not hazards.
+// Objects created in the file being checked (`created`: a `createdAt` stamped in the current
+// generation, see `settle`) cannot be in use by other sessions yet, so statements on them are not
+// hazards.
 import { sameName, type QName } from '../ast/names';
 import type { Volatility } from '../ast/volatility';
 import { NameTable } from './name-table';
@@ -51,7 +52,7 @@ export class Catalog {
   /** An independent copy (incremental replay keeps one per file). */
   clone(): Catalog {
     const copy = new Catalog();
-    // One structuredClone call keeps shared references (dependents point at relations) shared.
+    // Deep copies of every record, parse trees included (`fork` shares them instead).
     const data = structuredClone({ r: this.relations.toMap(), i: this.indexes.toMap(), it: this.indexesOfTable, t: this.types.toMap(), f: this.functions, d: this.dependents, dm: this.domains.toMap() });
     copy.relations = new NameTable(data.r);
     copy.indexes = new NameTable(data.i);

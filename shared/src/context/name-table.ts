@@ -86,13 +86,6 @@ export class NameTable<T extends { name: QName }> {
     return new NameTable(new Map(this.byName));
   }
 
-  /** A table of copies (same keys, same order). */
-  map(copy: (x: T) => T): NameTable<T> {
-    const out = new Map<string, T[]>();
-    for (const [k, list] of this.byName) out.set(k, list.map(copy));
-    return new NameTable(out);
-  }
-
   /** The underlying map (for structuredClone, which copies plain data only). */
   toMap(): Map<string, T[]> {
     return this.byName;

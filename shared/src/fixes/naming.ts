@@ -71,9 +71,7 @@ export function newestOrder(m: MigrationInfo, path: string): number | undefined 
 
 /** Whether `path` is in the set and an up migration comes after it. */
 export function laterUpExists(m: MigrationInfo, path: string): boolean {
-  const set = namesOf(m);
-  const order = set.orders.get(path);
-  return order !== undefined && set.lastUp > order;
+  return namesOf(m).orders.has(path) && newestOrder(m, path) === undefined;
 }
 
 /** The last order in the set (any role). */
